@@ -1,0 +1,68 @@
+package org.prune4j.backend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Finds backends through {@link ServiceLoader} and opens one by name. {@code auto} takes the
+ * usable backend with the highest priority (CUDA over CPU) and, the first time it falls back,
+ * logs why each better backend could not be used.
+ */
+public final class Backends {
+    public static final String AUTO = "auto";
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+
+    private Backends() {
+    }
+
+    /** Every installed provider, best first. */
+    public static List<BackendProvider> providers() {
+        List<BackendProvider> list = new ArrayList<>();
+        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
+        list.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
+        return list;
+    }
+
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        names.add(AUTO);
+        providers().forEach(p -> names.add(p.name()));
+        return names;
+    }
+
+    /** Opens the backend called {@code name} ("auto", "cpu", "cuda", ...). */
+    public static Backend open(String name) {
+        String wanted = name == null ? AUTO : name.trim().toLowerCase(Locale.ROOT);
+        List<BackendProvider> providers = providers();
+        if (wanted.equals(AUTO)) {
+            StringBuilder skipped = new StringBuilder();
+            for (BackendProvider p : providers) {
+                Availability a = p.probe();
+                if (a.usable()) {
+                    if (!skipped.isEmpty() && FALLBACK_LOGGED.compareAndSet(false, true)) {
+                        LOG.log(System.Logger.Level.INFO, "backend auto: using " + p.name() + "; " + skipped);
+                    }
+                    return p.create();
+                }
+                skipped.append(p.name()).append(" unusable (").append(a.detail()).append(") ");
+            }
+            throw new BackendUnavailableException("no usable backend: " + skipped.toString().trim());
+        }
+        for (BackendProvider p : providers) {
+            if (p.name().equals(wanted)) {
+                Availability a = p.probe();
+                if (!a.usable()) {
+                    throw new BackendUnavailableException("backend '" + wanted + "' cannot run here: " + a.detail()
+                            + ". Use --backend cpu (or auto) instead; 'prune4j doctor' shows the details.");
+                }
+                return p.create();
+            }
+        }
+        throw new BackendUnavailableException("unknown backend '" + name + "'; choose one of " + names());
+    }
+}

@@ -1,0 +1,142 @@
+package org.prune4j.backend.cpu;
+
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.Op;
+import org.prune4j.backend.Shapes;
+import org.prune4j.sparse.BsrMatrix;
+import org.prune4j.sparse.CompactedMatrix;
+import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.NmMatrix;
+import org.prune4j.sparse.SparseMatrix;
+import org.prune4j.sparse.TwoFourMatrix;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The CPU backend: all cores, the dense GEMM it was given (OpenBLAS when installed, else
+ * {@link JavaGemm}), and the sparse kernels of {@link CpuSparseKernels}.
+ */
+public final class CpuBackend implements Backend {
+    private final DenseGemm gemm;
+
+    public CpuBackend(DenseGemm gemm) {
+        this.gemm = gemm;
+    }
+
+    /** The best dense GEMM this machine has: OpenBLAS if it loads, else the Java GEMM. */
+    public static DenseGemm bestGemm() {
+        return OpenBlasGemm.load().gemm().<DenseGemm>map(g -> g).orElseGet(JavaGemm::new);
+    }
+
+    public DenseGemm denseGemm() {
+        return gemm;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "cpu, " + Parallel.THREADS + " threads, " + SparseRowKernels.S.vectorBitSize() + "-bit vectors, dense "
+                + gemm.name();
+    }
+
+    @Override
+    public void gemm(Op opA, Op opB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int[] mnk = Shapes.gemm(opA, opB, a, b, c);
+        gemm.sgemm(opA.transposed(), opB.transposed(), mnk[0], mnk[1], mnk[2], alpha, a.data(), a.cols(), b.data(),
+                b.cols(), beta, c.data(), c.cols());
+    }
+
+    @Override
+    public void spmm(SparseMatrix w, Op opW, Tensor x, Tensor y) {
+        Shapes.spmm(w, opW, x, y);
+        int n = x.cols();
+        float[] xd = x.data(), yd = y.data();
+        switch (w) {
+            case CsrMatrix csr -> CpuSparseKernels.csr(opW == Op.N ? csr : csr.transpose(), xd, n, yd);
+            case BsrMatrix bsr -> CpuSparseKernels.bsr(opW == Op.N ? bsr : bsr.transpose(), xd, n, yd);
+            case NmMatrix nm -> CpuSparseKernels.nm(nm, opW, xd, n, yd);
+            case TwoFourMatrix tf -> CpuSparseKernels.twoFour(tf, opW, xd, n, yd);
+            case CompactedMatrix cm -> CpuSparseKernels.compacted(cm, opW, xd, n, yd, gemm);
+        }
+    }
+
+    @Override
+    public void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
+        Shapes.sddmm(a, b, pattern, out);
+        CpuSparseKernels.sddmm(a.data(), b.data(), a.cols(), pattern, out);
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        Shapes.same(x, y, "axpy");
+        float[] xd = x.data(), yd = y.data();
+        for (int i = 0; i < xd.length; i++) {
+            yd[i] += alpha * xd[i];
+        }
+    }
+
+    @Override
+    public void scale(float alpha, Tensor x) {
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] *= alpha;
+        }
+    }
+
+    @Override
+    public void mul(Tensor a, Tensor b, Tensor out) {
+        Shapes.same(a, b, "mul");
+        Shapes.same(a, out, "mul");
+        float[] ad = a.data(), bd = b.data(), od = out.data();
+        for (int i = 0; i < ad.length; i++) {
+            od[i] = ad[i] * bd[i];
+        }
+    }
+
+    @Override
+    public void relu(Tensor x, Tensor out) {
+        Shapes.same(x, out, "relu");
+        float[] xd = x.data(), od = out.data();
+        for (int i = 0; i < xd.length; i++) {
+            od[i] = Math.max(xd[i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(Tensor x, Tensor dy, Tensor dx) {
+        Shapes.same(x, dy, "reluBackward");
+        Shapes.same(x, dx, "reluBackward");
+        float[] xd = x.data(), gd = dy.data(), od = dx.data();
+        for (int i = 0; i < xd.length; i++) {
+            od[i] = xd[i] > 0f ? gd[i] : 0f;
+        }
+    }
+
+    @Override
+    public void addRowVector(Tensor m, Tensor bias) {
+        Shapes.rowVector(m, bias, "addRowVector");
+        float[] md = m.data(), bd = bias.data();
+        int cols = m.cols();
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < cols; j++) {
+                md[i * cols + j] += bd[j];
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor m, Tensor out) {
+        Shapes.rowVector(m, out, "sumRows");
+        float[] md = m.data(), od = out.data();
+        int cols = m.cols();
+        java.util.Arrays.fill(od, 0f);
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < cols; j++) {
+                od[j] += md[i * cols + j];
+            }
+        }
+    }
+}
