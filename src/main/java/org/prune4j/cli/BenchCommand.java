@@ -61,6 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
             fractions[i] = sparsities[i] / 100.0;
         }
         Path dir = noDlmc ? null : dlmc != null ? dlmc : defaultDlmc();
+        if (!noDlmc && dir == null) {
+            System.err.println("[bench] DLMC matrices not found at ../shared/data/dlmc or shared/data/dlmc;"
+                    + " pass --dlmc DIR to include them (running the random-mask sweep only)");
+        }
         var config = new SpmmCrossoverBench.Config(m, k, n, fractions, warmup, runs, seed, dir, dlmcN);
         var result = new SpmmCrossoverBench(config, msg -> System.err.println("[bench] " + msg)).run();
         String command = "prune4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
