@@ -20,6 +20,6 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         String[] args = {"bench", "--m", "2048", "--k", "2048", "--n", "128", "--sparsities", "0,50,80,90,95,99",
             "--runs", "5", "--warmup", "2", "--dlmc-n", "64", "--out", out, "--name", "demo-spmm"};
-        return picocli.CommandLine.class.cast(new picocli.CommandLine(new Main())).execute(args);
+        return Main.run(args);
     }
 }
