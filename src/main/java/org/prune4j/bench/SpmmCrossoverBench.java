@@ -90,10 +90,11 @@ public final class SpmmCrossoverBench {
             Timing t = Timing.measure(() -> b.gemm(Op.N, Op.N, 1f, w, x, 0f, y), config.warmup(), config.runs());
             dense.add(new DenseResult(g.name(), t, t.gflops(2.0 * m * k * n)));
         }
-        double javaMs = dense.get(0).timing().medianMs();
-        double bestMs = dense.stream().mapToDouble(d -> d.timing().medianMs()).min().orElseThrow();
-        DenseGemm best = gemms.get(dense.indexOf(dense.stream()
-                .min((a, b) -> Double.compare(a.timing().medianMs(), b.timing().medianMs())).orElseThrow()));
+        double[] denseMs = dense.stream().mapToDouble(d -> d.timing().medianMs()).toArray();
+        int fastest = fastest(denseMs);
+        double javaMs = denseMs[0];
+        double bestMs = denseMs[fastest];
+        DenseGemm best = gemms.get(fastest);
 
         List<SparseResult> sweep = new ArrayList<>();
         for (double s : config.sparsities()) {
@@ -117,14 +118,8 @@ public final class SpmmCrossoverBench {
                     dms[i] = Timing.measure(() -> b.gemm(Op.N, Op.N, 1f, wd, xd, 0f, yd), config.warmup(),
                             config.runs()).medianMs();
                 }
-                double dBest = java.util.Arrays.stream(dms).min().orElseThrow();
-                int bi = 0;
-                for (int i = 0; i < dms.length; i++) {
-                    if (dms[i] == dBest) {
-                        bi = i;
-                    }
-                }
-                dlmc.add(measureSparse(config.dlmcDir().relativize(f).toString(), csr, xd, gemms.get(bi), dBest,
+                int bi = fastest(dms);
+                dlmc.add(measureSparse(config.dlmcDir().relativize(f).toString(), csr, xd, gemms.get(bi), dms[bi],
                         dms[0]));
             }
         }
@@ -147,6 +142,16 @@ public final class SpmmCrossoverBench {
         Timing t = Timing.measure(() -> cpu.spmm(csr, Op.N, x, y), config.warmup(), config.runs());
         return new SparseResult(name, csr.rows(), csr.cols(), n, csr.sparsity(), csr.nnz(), t,
                 t.gflops(2.0 * csr.nnz() * n), bestMs, javaMs, err);
+    }
+
+    private static int fastest(double[] ms) {
+        int best = 0;
+        for (int i = 1; i < ms.length; i++) {
+            if (ms[i] < ms[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static List<Path> smtxFiles(Path dir) throws IOException {

@@ -73,17 +73,17 @@ public final class Mask {
             throw new IllegalArgumentException("scores contain NaN at flat index " + firstNaN
                     + "; check the weights or gradients the scores were computed from");
         }
-        Integer[] order = new Integer[n];
+        // One primitive sort of (score, index) keys: descending score, then ascending index.
+        long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            order[i] = i;
+            int bits = Float.floatToIntBits(s[i] == 0f ? 0f : s[i]);
+            int ascending = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+            keys[i] = ((long) ~ascending << 32) | i;
         }
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(s[b], s[a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
+        Arrays.sort(keys);
         boolean[] k = new boolean[n];
         for (int i = 0; i < keep; i++) {
-            k[order[i]] = true;
+            k[(int) keys[i]] = true;
         }
         return new Mask(scores.rows(), scores.cols(), k);
     }

@@ -26,6 +26,7 @@ public final class TwoFourMatrix implements SparseMatrix {
     private final int cols;
     private final float[] values;
     private final short[] metadata;
+    private final int wordsPerRow;
 
     public TwoFourMatrix(int rows, int cols, float[] values, short[] metadata) {
         this(rows, cols, values.clone(), metadata.clone(), true);
@@ -36,6 +37,7 @@ public final class TwoFourMatrix implements SparseMatrix {
         this.cols = cols;
         this.values = values;
         this.metadata = metadata;
+        this.wordsPerRow = padded(cols) / 16;
         if (validate) {
             validate();
         }
@@ -116,7 +118,7 @@ public final class TwoFourMatrix implements SparseMatrix {
 
     /** The 4-bit metadata of group {@code g} (columns 4g..4g+3) in row {@code i}. */
     public int nibble(int i, int g) {
-        int word = metadata[i * (paddedCols() / 16) + g / 4] & 0xFFFF;
+        int word = metadata[i * wordsPerRow + g / 4] & 0xFFFF;
         return (word >>> (4 * (g % 4))) & 0xF;
     }
 

@@ -117,6 +117,12 @@ class FormatTest {
         assertTrue(m.kept(0, 0) && m.kept(0, 2) && m.kept(1, 2));
         assertEquals(0, Mask.topScores(s, 1.0).keptCount());
         assertEquals(6, Mask.topScores(s, 0.0).keptCount());
+        // Negative scores order below zero; equal scores keep the earlier position.
+        Tensor t = Tensor.wrap(new float[] {-3, 2, -0f, 2, 0, -1}, 1, 6);
+        Mask half = Mask.topScores(t, 0.5);
+        assertTrue(half.kept(0, 1) && half.kept(0, 3) && half.kept(0, 2) && !half.kept(0, 4), "ties by position");
+        Mask most = Mask.topScores(t, 1.0 / 6);
+        assertTrue(!most.kept(0, 0) && most.kept(0, 5), "-3 is the lowest score");
     }
 
     static void assertMessage(String fragment, Runnable r) {
