@@ -85,6 +85,12 @@ final class SparseRowKernels {
             VectorMask<Float> m = S.indexInRange(k, len);
             acc = FloatVector.fromArray(S, a, ao + k, m).fma(FloatVector.fromArray(S, b, bo + k, m), acc);
         }
-        return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        // reduceLanes(ADD) leaves the order open, and the interpreter and C2 pick different ones;
+        // a fixed lane order keeps training bit-reproducible across JIT tiers (resume relies on it).
+        float sum = 0f;
+        for (int i = 0; i < L; i++) {
+            sum += acc.lane(i);
+        }
+        return sum;
     }
 }

@@ -1,0 +1,57 @@
+package org.prune4j.cli;
+
+import java.nio.file.Path;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.Backends;
+import org.prune4j.experiment.ExperimentRunner;
+import org.prune4j.experiment.ExperimentSettings;
+import org.prune4j.experiment.PruningSettings;
+import org.prune4j.experiment.RoundResult;
+import org.prune4j.nn.KernelPolicy;
+
+/** What train, prune and lottery share: settings from options and a preset, and running them. */
+final class ExperimentCommands {
+    private ExperimentCommands() {
+    }
+
+    static ExperimentSettings settings(String kind, TrainingOptions o, Preset preset, PruningSettings pruning) {
+        return new ExperimentSettings(kind, or(o.model, preset.model()), o.data, o.validation, o.trainSubset,
+                o.testSubset, or(o.optimizer, preset.optimizer()), or(o.lr, preset.lr()), o.momentum, o.weightDecay,
+                o.lrSchedule, or(o.batch, preset.batch()), or(o.iterations, preset.iterations()),
+                or(o.evalEvery, preset.evalEvery()), o.seed, pruning);
+    }
+
+    static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    static int run(ExperimentSettings settings, TrainingOptions o) {
+        KernelPolicy policy = o.sparseBelow == null ? KernelPolicy.DEFAULT
+                : new KernelPolicy(o.sparseBelow, "--sparse-below");
+        long start = System.nanoTime();
+        try (Backend backend = Backends.open(o.backend); ProgressBars bars = new ProgressBars()) {
+            log("backend " + backend.description());
+            ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
+                    .run(settings, Path.of(o.out), o.resume);
+            System.out.println();
+            System.out.printf("%-6s %-10s %-34s %9s %10s %9s %9s%n", "round", "branch", "method", "weights", "early-stop",
+                    "test acc", "final");
+            for (RoundResult r : out.results()) {
+                System.out.printf("%-6d %-10s %-34s %8.2f%% %10d %8.2f%% %8.2f%%%n", r.round(), r.branch(),
+                        abbreviate(r.method(), 34), 100 * r.density(), r.earlyStop().iteration(),
+                        100 * r.earlyStop().testAccuracy(), 100 * r.last().testAccuracy());
+            }
+            System.out.printf("%nresults: %s (results.json, results.csv, accuracy.png, curves.png); %.0f s%n",
+                    out.dir(), (System.nanoTime() - start) / 1e9);
+        }
+        return 0;
+    }
+
+    private static String abbreviate(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "~";
+    }
+
+    static void log(String line) {
+        System.err.println("[prune4j " + java.time.LocalTime.now().withNano(0) + "] " + line);
+    }
+}

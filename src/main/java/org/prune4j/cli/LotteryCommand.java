@@ -1,0 +1,33 @@
+package org.prune4j.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.prune4j.experiment.ExperimentSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "lottery", mixinStandardHelpOptions = true,
+        description = {"The lottery ticket experiment: iterative magnitude pruning with rewinding to the initial "
+            + "weights, with random re-initialisation and random pruning controls and the supermask evaluation at every sparsity.",
+            "Checkpoints after every round and branch; --resume continues a killed run."})
+public final class LotteryCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "lenet300-lth", description = "lenet300-lth (the paper's protocol) or "
+            + "lenet300-quick (minutes).")
+    String preset;
+
+    @Mixin
+    TrainingOptions options = new TrainingOptions();
+
+    @Mixin
+    PruningOptions pruning = new PruningOptions();
+
+    @Override
+    public Integer call() {
+        Preset p = Preset.named(preset);
+        long iterations = ExperimentCommands.or(options.iterations, p.iterations());
+        ExperimentSettings s = ExperimentCommands.settings("lottery", options, p,
+                pruning.settings("magnitude", "trained", p, iterations, List.of("reinit", "random", "supermask")));
+        return ExperimentCommands.run(s, options);
+    }
+}

@@ -1,0 +1,71 @@
+package org.prune4j.cli;
+
+import java.util.List;
+import org.prune4j.experiment.PruningSettings;
+import picocli.CommandLine.Option;
+
+/** The score x scope x schedule x reset options of {@code prune} (and {@code lottery}'s overrides). */
+final class PruningOptions {
+    @Option(names = "--score", description = "magnitude, random, obd, snip, grasp or synflow.")
+    String score;
+
+    @Option(names = "--scope", description = "layerwise, global or erk.")
+    String scope;
+
+    @Option(names = "--output-rate-scale", description = "Layerwise: the output layer prunes this fraction of the "
+            + "others' rate (the LTH paper: 0.5).")
+    Double outputRateScale;
+
+    @Option(names = "--schedule", description = "oneshot, iterative or gradual.")
+    String schedule;
+
+    @Option(names = "--rounds", description = "Iterative: number of pruning rounds.")
+    Integer rounds;
+
+    @Option(names = "--rate", description = "Iterative: fraction of live weights pruned per round.")
+    Double rate;
+
+    @Option(names = "--sparsity", description = "One-shot and gradual: target sparsity.")
+    Double sparsity;
+
+    @Option(names = "--gradual", split = ",", description = "Gradual: START,END,EVERY iterations (default 10%%,60%% of "
+            + "training, every 100).")
+    List<Long> gradual;
+
+    @Option(names = "--reset", description = "rewind, rewind:K, finetune, reinit or signed-constant.")
+    String reset;
+
+    @Option(names = "--when", description = "Score after training ('trained') or at initialisation ('init').")
+    String when;
+
+    @Option(names = "--score-steps", description = "Sub-steps per pruning event (SynFlow: 100).")
+    Integer scoreSteps;
+
+    @Option(names = "--score-batches", defaultValue = "8", description = "Batches averaged by data-driven scores.")
+    int scoreBatches;
+
+    @Option(names = "--score-batch-size", defaultValue = "100")
+    int scoreBatchSize;
+
+    @Option(names = "--controls", split = ",", description = "Control branches at each sparsity: reinit, random, "
+            + "supermask.")
+    List<String> controls;
+
+    PruningSettings settings(String defScore, String defWhen, Preset preset, long iterations, List<String> defControls) {
+        String sc = ExperimentCommands.or(score, defScore);
+        String sched = ExperimentCommands.or(schedule, "iterative");
+        List<Long> g = gradual != null ? gradual : List.of(iterations / 10, iterations * 6 / 10, 100L);
+        if (g.size() != 3) {
+            throw new IllegalArgumentException("--gradual takes START,END,EVERY, got " + g);
+        }
+        String w = ExperimentCommands.or(when, defWhen != null ? defWhen
+                : List.of("snip", "grasp", "synflow").contains(sc) ? "init" : "trained");
+        int steps = ExperimentCommands.or(scoreSteps, sc.equals("synflow") ? 100 : 1);
+        return new PruningSettings(sc, ExperimentCommands.or(scope, "layerwise"),
+                ExperimentCommands.or(outputRateScale, preset.outputRateScale()), sched,
+                ExperimentCommands.or(rounds, preset.rounds()), ExperimentCommands.or(rate, preset.rate()),
+                ExperimentCommands.or(sparsity, 0.9), g.get(0), g.get(1), g.get(2),
+                ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
+                ExperimentCommands.or(controls, defControls));
+    }
+}

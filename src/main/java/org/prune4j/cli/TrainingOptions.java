@@ -1,0 +1,67 @@
+package org.prune4j.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by {@code train}, {@code prune} and {@code lottery}: model, data, optimiser,
+ * schedule, where results go. Options left unset take the preset's value (or the plain
+ * default when there is no preset).
+ */
+final class TrainingOptions {
+    @Option(names = "--model", description = "lenet300, lenet5, conv2, conv4, conv6 or mlp-bn.")
+    String model;
+
+    @Option(names = "--data", description = "MNIST-format folder (default: ${DEFAULT-VALUE}).",
+            defaultValue = "/usr/share/datasets/fashion-mnist")
+    String data;
+
+    @Option(names = "--validation", defaultValue = "5000", description = "Training examples held out for validation.")
+    int validation;
+
+    @Option(names = "--train-subset", defaultValue = "0", description = "Use only this many training examples (0: all).")
+    int trainSubset;
+
+    @Option(names = "--test-subset", defaultValue = "0", description = "Use only this many test examples (0: all).")
+    int testSubset;
+
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam.")
+    String optimizer;
+
+    @Option(names = "--lr", description = "Learning rate.")
+    Double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "0")
+    double weightDecay;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant",
+            description = "constant, cosine[:WARMUP] or steps:GAMMA:M1,M2.")
+    String lrSchedule;
+
+    @Option(names = "--batch", description = "Batch size.")
+    Integer batch;
+
+    @Option(names = "--iterations", description = "Training iterations per round (0: evaluate only).")
+    Long iterations;
+
+    @Option(names = "--eval-every", description = "Evaluate validation and test sets every N iterations.")
+    Integer evalEvery;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda.")
+    String backend;
+
+    @Option(names = "--sparse-below", description = "Use sparse kernels for layers below this density "
+            + "(default: the measured crossover, 0.25).")
+    Double sparseBelow;
+
+    @Option(names = "--out", defaultValue = "runs", description = "Folder that holds run folders.")
+    String out;
+
+    @Option(names = "--resume", description = "Continue the run with these settings where it stopped.")
+    boolean resume;
+}

@@ -1,0 +1,5 @@
+/**
+ * Data sets: the IDX (MNIST-format) reader, where Fashion-MNIST lives, train/validation
+ * splits and seeded shuffled batches.
+ */
+package org.prune4j.data;

@@ -1,0 +1,75 @@
+package org.prune4j.experiment;
+
+import java.util.List;
+import org.prune4j.prune.Reset;
+import org.prune4j.prune.Schedule;
+import org.prune4j.prune.Scope;
+import org.prune4j.prune.Scopes;
+import org.prune4j.prune.Scorer;
+import org.prune4j.prune.Scorers;
+
+/**
+ * The pruning half of an experiment: score x scope x schedule x reset, when the scores are
+ * taken ({@code trained}: after each round's training, as IMP; {@code init}: at initialisation,
+ * as SNIP, GraSP and SynFlow; gradual schedules prune during training), how many sub-steps each
+ * pruning event takes, and the control branches to run at every sparsity.
+ */
+public record PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
+        double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset, String when,
+        int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
+
+    /** Branches that can run beside the main line at each round's sparsity. */
+    public static final List<String> CONTROLS = List.of("reinit", "random", "supermask");
+
+    public PruningSettings {
+        controls = List.copyOf(controls);
+        // Accessors return null inside a compact constructor, so validate the parameters directly.
+        Scorers.named(score);
+        Scopes.named(scope, outputRateScale);
+        schedule(schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery);
+        Reset.named(reset);
+        if (!List.of("trained", "init").contains(when)) {
+            throw new IllegalArgumentException("--when must be 'trained' or 'init', got '" + when + "'");
+        }
+        if (scoreSteps <= 0 || scoreBatches <= 0 || scoreBatchSize <= 0) {
+            throw new IllegalArgumentException("score steps, batches and batch size must be positive");
+        }
+        for (String c : controls) {
+            if (!CONTROLS.contains(c)) {
+                throw new IllegalArgumentException("unknown control '" + c + "'; choose from " + CONTROLS);
+            }
+        }
+    }
+
+    public Scorer scorer() {
+        return Scorers.named(score);
+    }
+
+    public Scope scopeInstance() {
+        return Scopes.named(scope, outputRateScale);
+    }
+
+    public Schedule scheduleInstance() {
+        return schedule(schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery);
+    }
+
+    private static Schedule schedule(String schedule, int rounds, double rate, double sparsity, long gradualStart,
+            long gradualEnd, long gradualEvery) {
+        return switch (schedule) {
+            case "oneshot" -> new Schedule.OneShot(sparsity);
+            case "iterative" -> new Schedule.Iterative(rounds, rate);
+            case "gradual" -> new Schedule.Gradual(sparsity, gradualStart, gradualEnd, gradualEvery);
+            default -> throw new IllegalArgumentException("unknown schedule '" + schedule
+                    + "'; choose oneshot, iterative or gradual");
+        };
+    }
+
+    public Reset resetInstance() {
+        return Reset.named(reset);
+    }
+
+    /** A one-line name for the main branch, e.g. "magnitude/layerwise/rewind". */
+    public String label() {
+        return score + "/" + scope + "/" + reset + (schedule.equals("gradual") ? "/gradual" : "");
+    }
+}

@@ -1,0 +1,27 @@
+package org.prune4j.nn;
+
+import java.util.List;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * One layer. {@link #forward} keeps what {@link #backward} needs; backward accumulates nothing:
+ * it overwrites the gradients of the layer's parameters and returns the input gradient.
+ */
+public interface Layer {
+
+    Tensor forward(Tensor x, Pass pass);
+
+    /** Given dL/d(output), sets the parameter gradients and returns dL/d(input). */
+    Tensor backward(Tensor dy);
+
+    /** Parameters and buffers, in a fixed order. */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** The output shape for one example of the given shape (no batch dimension). */
+    int[] outputShape(int[] inputShape);
+
+    /** A short description, such as {@code Linear(784 -> 300)}. */
+    String describe();
+}

@@ -1,0 +1,172 @@
+package org.prune4j.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.prune4j.sparse.Mask;
+import org.prune4j.tensor.Rng;
+import org.prune4j.tensor.Tensor;
+
+/** A feed-forward stack of layers for inputs of one shape, with named parameters. */
+public final class Model {
+    private final String name;
+    private final int[] inputShape;
+    private final List<Layer> layers;
+    private final List<Parameter> parameters;
+    private final Map<String, Parameter> byName;
+    private final Initialiser initialiser;
+
+    public Model(String name, int[] inputShape, List<Layer> layers, Initialiser initialiser) {
+        this.name = name;
+        this.inputShape = inputShape.clone();
+        this.layers = List.copyOf(layers);
+        this.initialiser = initialiser;
+        int[] s = this.inputShape;
+        for (Layer l : this.layers) {
+            s = l.outputShape(s);
+        }
+        List<Parameter> ps = new ArrayList<>();
+        Map<String, Parameter> names = new LinkedHashMap<>();
+        for (Layer l : this.layers) {
+            for (Parameter p : l.parameters()) {
+                if (names.put(p.name(), p) != null) {
+                    throw new IllegalArgumentException("two parameters are named " + p.name());
+                }
+                ps.add(p);
+            }
+        }
+        this.parameters = List.copyOf(ps);
+        this.byName = names;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public Parameter parameter(String paramName) {
+        Parameter p = byName.get(paramName);
+        if (p == null) {
+            throw new IllegalArgumentException(name + " has no parameter " + paramName + "; it has " + byName.keySet());
+        }
+        return p;
+    }
+
+    /** The prunable weights in layer order; the last one is the output layer's. */
+    public List<Parameter> prunable() {
+        return parameters.stream().filter(Parameter::prunable).toList();
+    }
+
+    public List<WeightedLayer> weightedLayers() {
+        return layers.stream().filter(WeightedLayer.class::isInstance).map(WeightedLayer.class::cast).toList();
+    }
+
+    public boolean isOutput(Parameter weight) {
+        List<Parameter> pr = prunable();
+        return !pr.isEmpty() && pr.get(pr.size() - 1) == weight;
+    }
+
+    /** Draws fresh weights (biases zero, BatchNorm reset) from {@code rng}; masks stay and are applied. */
+    public void initialise(Rng rng) {
+        int i = 0;
+        for (Parameter p : parameters) {
+            Rng r = rng.split(++i);
+            switch (p.kind()) {
+                case WEIGHT -> initialiser.fill(p, r);
+                case BIAS, NORM_SHIFT -> p.value().fill(0f);
+                case NORM_SCALE -> p.value().fill(1f);
+                case BUFFER -> p.value().fill(p.name().endsWith("running_var") ? 1f : 0f);
+            }
+        }
+    }
+
+    public Initialiser initialiser() {
+        return initialiser;
+    }
+
+    public Tensor forward(Tensor x, Pass pass) {
+        int[] s = x.shape();
+        if (s.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), inputShape)) {
+            throw new IllegalArgumentException(name + " expects batch x " + Arrays.toString(inputShape) + " input, got "
+                    + x.shapeString() + "; choose a model that fits the data set");
+        }
+        Tensor h = x;
+        for (Layer l : layers) {
+            h = l.forward(h, pass);
+        }
+        return h;
+    }
+
+    /** Backpropagates dL/d(output) through every layer, overwriting all gradients. */
+    public void backward(Tensor dy) {
+        Tensor g = dy;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).backward(g);
+        }
+    }
+
+    /** Picks each weighted layer's kernel for its present density; returns the log lines. */
+    public List<String> chooseKernels(KernelPolicy policy) {
+        return weightedLayers().stream().map(l -> l.chooseKernel(policy)).toList();
+    }
+
+    public ModelState state() {
+        return ModelState.of(this);
+    }
+
+    /** Copies values (and masks, when the state has them) from {@code state}. */
+    public void load(ModelState state) {
+        state.loadInto(this);
+    }
+
+    public Map<String, Mask> masks() {
+        Map<String, Mask> m = new LinkedHashMap<>();
+        for (Parameter p : prunable()) {
+            m.put(p.name(), p.mask());
+        }
+        return m;
+    }
+
+    public void setMasks(Map<String, Mask> masks) {
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, Mask> e : masks.entrySet()) {
+            parameter(e.getKey()).setMask(e.getValue());
+            seen.add(e.getKey());
+        }
+    }
+
+    public long weightCount() {
+        return prunable().stream().mapToLong(Parameter::size).sum();
+    }
+
+    public long aliveWeights() {
+        return prunable().stream().mapToLong(Parameter::alive).sum();
+    }
+
+    public double density() {
+        return aliveWeights() / (double) weightCount();
+    }
+
+    public String describe() {
+        StringBuilder sb = new StringBuilder(name).append(": ");
+        for (int i = 0; i < layers.size(); i++) {
+            sb.append(i == 0 ? "" : " > ").append(layers.get(i).describe());
+        }
+        return sb.append(" (").append(weightCount()).append(" weights)").toString();
+    }
+}

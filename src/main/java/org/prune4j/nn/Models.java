@@ -1,0 +1,83 @@
+package org.prune4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.prune4j.tensor.Rng;
+
+/**
+ * The models of the pruning literature, built for any C x H x W input: LeNet-300-100 and the
+ * Conv-2/4/6 networks as Frankle & Carbin define them (3x3 convolutions, "same" padding, 2x2
+ * max-pooling after each pair, then 256-256-classes fully connected), LeNet-5 (LeCun et al.
+ * 1998), and an MLP with BatchNorm for BatchNorm-only experiments.
+ */
+public final class Models {
+    public static final List<String> NAMES = List.of("lenet300", "lenet5", "conv2", "conv4", "conv6", "mlp-bn");
+
+    private Models() {
+    }
+
+    public static Model create(String name, int channels, int height, int width, int classes, Rng rng) {
+        int[] in = {channels, height, width};
+        List<Layer> l = new ArrayList<>();
+        switch (name) {
+            case "lenet300" -> {
+                l.add(new Flatten());
+                dense(l, "fc1", channels * height * width, 300);
+                dense(l, "fc2", 300, 100);
+                l.add(new Linear("fc3", 100, classes));
+            }
+            case "mlp-bn" -> {
+                l.add(new Flatten());
+                l.add(new Linear("fc1", channels * height * width, 300));
+                l.add(new BatchNorm("bn1", 300));
+                l.add(new ReLU());
+                l.add(new Linear("fc2", 300, 100));
+                l.add(new BatchNorm("bn2", 100));
+                l.add(new ReLU());
+                l.add(new Linear("fc3", 100, classes));
+            }
+            case "lenet5" -> {
+                l.add(new Conv2d("conv1", channels, 6, 5, 2));
+                l.add(new ReLU());
+                l.add(new MaxPool2d(2));
+                l.add(new Conv2d("conv2", 6, 16, 5, 0));
+                l.add(new ReLU());
+                l.add(new MaxPool2d(2));
+                l.add(new Flatten());
+                int h = ((height / 2) - 4) / 2, w = ((width / 2) - 4) / 2;
+                dense(l, "fc1", 16 * h * w, 120);
+                dense(l, "fc2", 120, 84);
+                l.add(new Linear("fc3", 84, classes));
+            }
+            case "conv2", "conv4", "conv6" -> {
+                int pairs = name.charAt(4) - '0';
+                pairs /= 2;
+                int c = channels, h = height, w = width, conv = 0;
+                for (int b = 0; b < pairs; b++) {
+                    int width2 = 64 << b;
+                    for (int j = 0; j < 2; j++) {
+                        l.add(new Conv2d("conv" + (++conv), c, width2, 3, 1));
+                        l.add(new ReLU());
+                        c = width2;
+                    }
+                    l.add(new MaxPool2d(2));
+                    h /= 2;
+                    w /= 2;
+                }
+                l.add(new Flatten());
+                dense(l, "fc1", c * h * w, 256);
+                dense(l, "fc2", 256, 256);
+                l.add(new Linear("fc3", 256, classes));
+            }
+            default -> throw new IllegalArgumentException("unknown model '" + name + "'; choose one of " + NAMES);
+        }
+        Model m = new Model(name, in, l, Initialiser.GLOROT_NORMAL);
+        m.initialise(rng);
+        return m;
+    }
+
+    private static void dense(List<Layer> l, String name, int in, int out) {
+        l.add(new Linear(name, in, out));
+        l.add(new ReLU());
+    }
+}

@@ -1,0 +1,13 @@
+package org.prune4j.nn;
+
+/** A layer with one prunable weight matrix whose product kernel can be chosen. */
+public interface WeightedLayer extends Layer {
+
+    Parameter weight();
+
+    /** Picks the dense or sparse kernel for the weight's present density; returns a log line. */
+    String chooseKernel(KernelPolicy policy);
+
+    /** Whether the last {@link #chooseKernel} picked the sparse kernel. */
+    boolean sparseKernel();
+}

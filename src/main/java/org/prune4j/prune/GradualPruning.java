@@ -1,0 +1,41 @@
+package org.prune4j.prune;
+
+import java.util.function.Consumer;
+import org.prune4j.nn.KernelPolicy;
+import org.prune4j.nn.Model;
+import org.prune4j.train.Trainer;
+
+/** Zhu & Gupta's schedule as a training hook: prunes to the polynomial target at each pruning step. */
+public final class GradualPruning implements Trainer.Hook {
+    private final Schedule.Gradual schedule;
+    private final Scorer scorer;
+    private final Scope scope;
+    private final ScoringContext ctx;
+    private final KernelPolicy policy;
+    private final Consumer<String> log;
+    private double density = 1;
+
+    public GradualPruning(Schedule.Gradual schedule, Scorer scorer, Scope scope, ScoringContext ctx,
+            KernelPolicy policy, Consumer<String> log) {
+        this.schedule = schedule;
+        this.scorer = scorer;
+        this.scope = scope;
+        this.ctx = ctx;
+        this.policy = policy;
+        this.log = log;
+    }
+
+    @Override
+    public void afterStep(long iteration, Model model) {
+        if (!schedule.prunesAt(iteration)) {
+            return;
+        }
+        double target = 1 - schedule.sparsityAt(iteration);
+        if (target >= density) {
+            return;
+        }
+        Pruner.prune(ctx, scorer, scope, target / density, 1);
+        density = target;
+        model.chooseKernels(policy).forEach(l -> log.accept("iteration " + iteration + ": " + l));
+    }
+}

@@ -1,0 +1,19 @@
+package org.prune4j.prune;
+
+import org.prune4j.nn.Parameter;
+
+/** One prunable weight with its scores and whether it is the network's output layer. */
+public record Scored(Parameter weight, float[] scores, boolean output) {
+    public Scored {
+        if (scores.length != weight.size()) {
+            throw new IllegalArgumentException(weight.name() + ": " + scores.length + " scores for " + weight.size()
+                    + " weights");
+        }
+        for (int i = 0; i < scores.length; i++) {
+            if (Float.isNaN(scores[i])) {
+                throw new IllegalArgumentException(weight.name() + ": score " + i
+                        + " is NaN; the model or its gradients hold non-finite values");
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.prune4j.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.prune4j.experiment.ExperimentSettings;
+import org.prune4j.experiment.Json;
+import org.prune4j.experiment.RoundResult;
+import org.prune4j.train.EvalPoint;
+
+/**
+ * Writes an experiment's results.json (settings, machine, every round and branch with its
+ * curve), results.csv (one row per round and branch), accuracy.png (test accuracy at the
+ * early-stopping point vs weights remaining, one line per branch) and curves.png (test
+ * accuracy over training for each main-branch round).
+ */
+public final class ExperimentReport {
+    private ExperimentReport() {
+    }
+
+    public static void write(Path dir, ExperimentSettings settings, List<RoundResult> results,
+            Map<String, Object> machine) {
+        List<RoundResult> rows = new ArrayList<>(results);
+        rows.sort(Comparator.comparingInt(RoundResult::round).thenComparing(RoundResult::branch));
+        try {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("settings", settings);
+            json.put("run", settings.runName());
+            json.put("machine", machine);
+            json.put("results", rows);
+            atomically(dir.resolve("results.json"), Json.PRETTY.writeValueAsBytes(json));
+            atomically(dir.resolve("results.csv"), csv(rows).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results in " + dir + ": " + e.getMessage(), e);
+        }
+        if (rows.stream().anyMatch(r -> r.round() > 0)) {
+            Plots.line(dir.resolve("accuracy.png"), settings.model() + ": test accuracy at early stopping",
+                    "weights remaining (%)", "test accuracy (%)", accuracySeries(rows), true);
+        }
+        Plots.line(dir.resolve("curves.png"), settings.model() + ": test accuracy during training (main branch)",
+                "iteration", "test accuracy (%)", curveSeries(rows), false);
+    }
+
+    static String csv(List<RoundResult> rows) {
+        Set<String> layers = new LinkedHashSet<>();
+        rows.forEach(r -> layers.addAll(r.layerDensity().keySet()));
+        StringBuilder sb = new StringBuilder("round,branch,method,weights_remaining,weights_total,percent_remaining");
+        layers.forEach(l -> sb.append(",density_").append(l));
+        sb.append(",early_stop_iteration,early_stop_val_loss,early_stop_test_accuracy,final_test_accuracy,seconds\n");
+        for (RoundResult r : rows) {
+            sb.append(r.round()).append(',').append(r.branch()).append(',').append(quote(r.method())).append(',')
+                    .append(r.weightsRemaining()).append(',').append(r.weightsTotal()).append(',')
+                    .append(fmt(100 * r.density()));
+            for (String l : layers) {
+                Double d = r.layerDensity().get(l);
+                sb.append(',').append(d == null ? "" : fmt(d));
+            }
+            EvalPoint e = r.earlyStop();
+            sb.append(',').append(e.iteration()).append(',').append(fmt(e.valLoss())).append(',')
+                    .append(fmt(e.testAccuracy())).append(',').append(fmt(r.last().testAccuracy())).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", r.seconds())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static List<Plots.Series> accuracySeries(List<RoundResult> rows) {
+        Map<String, Map<Double, Double>> byMethod = new LinkedHashMap<>();
+        RoundResult dense = rows.stream().filter(r -> r.round() == 0).findFirst().orElse(null);
+        for (RoundResult r : rows) {
+            if (r.round() == 0) {
+                continue;
+            }
+            Map<Double, Double> pts = byMethod.computeIfAbsent(r.method(), k -> new TreeMap<>(Comparator.reverseOrder()));
+            if (dense != null && pts.isEmpty() && !r.branch().equals("supermask")) {
+                pts.put(100 * dense.density(), 100 * dense.earlyStop().testAccuracy());
+            }
+            pts.put(100 * r.density(), 100 * r.earlyStop().testAccuracy());
+        }
+        List<Plots.Series> out = new ArrayList<>();
+        byMethod.forEach((m, pts) -> out.add(Plots.series(m, pts)));
+        return out;
+    }
+
+    private static List<Plots.Series> curveSeries(List<RoundResult> rows) {
+        List<Plots.Series> out = new ArrayList<>();
+        for (RoundResult r : rows) {
+            if (!r.branch().equals("main") || r.curve().size() < 2) {
+                continue;
+            }
+            double[] x = r.curve().stream().mapToDouble(EvalPoint::iteration).toArray();
+            double[] y = r.curve().stream().mapToDouble(p -> 100 * p.testAccuracy()).toArray();
+            out.add(new Plots.Series(String.format(Locale.ROOT, "%.1f%% weights", 100 * r.density()), x, y));
+        }
+        return out;
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static void atomically(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

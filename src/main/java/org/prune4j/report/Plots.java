@@ -1,0 +1,60 @@
+package org.prune4j.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Line charts written as PNG without a display. */
+public final class Plots {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Plots() {
+    }
+
+    /** One named series of (x, y) points. */
+    public record Series(String name, double[] x, double[] y) {
+    }
+
+    /**
+     * Writes a line chart; {@code logX} uses a logarithmic x axis (weights remaining spans
+     * 100% to 1%).
+     */
+    public static void line(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean logX) {
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
+                .build();
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        chart.getStyler().setMarkerSize(6);
+        for (Series s : series) {
+            if (s.x().length == 0) {
+                continue;
+            }
+            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
+            xy.setMarker(SeriesMarkers.CIRCLE);
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write plot " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static double[] toArray(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static Series series(String name, Map<Double, Double> points) {
+        return new Series(name, toArray(List.copyOf(points.keySet())), toArray(List.copyOf(points.values())));
+    }
+}
