@@ -47,11 +47,14 @@ final class ExperimentCommands {
         return 0;
     }
 
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(
+            "HH:mm:ss");
+
     private static String abbreviate(String s, int n) {
         return s.length() <= n ? s : s.substring(0, n - 1) + "~";
     }
 
     static void log(String line) {
-        System.err.println("[prune4j " + java.time.LocalTime.now().withNano(0) + "] " + line);
+        System.err.println("[prune4j " + TIME.format(java.time.LocalTime.now()) + "] " + line);
     }
 }

@@ -22,7 +22,7 @@ public final class Parameter {
     private final int fanIn;
     private final int fanOut;
     private Mask mask;
-    private boolean[] keep;
+    private float[] keep;
     private int maskVersion;
     private boolean frozen;
 
@@ -118,7 +118,7 @@ public final class Parameter {
             }
         }
         mask = newMask;
-        keep = newMask == null ? null : newMask.toArray();
+        keep = newMask == null ? null : multipliers(newMask);
         maskVersion++;
         applyMask(value.data());
         if (grad != null) {
@@ -126,17 +126,29 @@ public final class Parameter {
         }
     }
 
-    /** Zeroes the entries of {@code values} (same layout as the weight) that the mask prunes. */
+    /**
+     * Zeroes the entries of {@code values} (same layout as the weight) that the mask prunes.
+     * A multiply by 0/1 rather than a branch: random masks made the branch mispredict often
+     * enough to halve training speed, and the multiply vectorises. A finite value becomes an exact
+     * (possibly negative) zero; a NaN stays NaN, and the trainer stops on non-finite weights.
+     */
     public void applyMask(float[] values) {
-        boolean[] k = keep;
+        float[] k = keep;
         if (k == null) {
             return;
         }
         for (int i = 0; i < k.length; i++) {
-            if (!k[i]) {
-                values[i] = 0f;
-            }
+            values[i] *= k[i];
         }
+    }
+
+    private static float[] multipliers(Mask m) {
+        boolean[] b = m.toArray();
+        float[] f = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            f[i] = b[i] ? 1f : 0f;
+        }
+        return f;
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class Trainer {
                 h.afterStep(done, model);
             }
             if (done % cfg.evalEvery() == 0 || done == cfg.iterations()) {
+                requireFinite(model, done);
                 EvalPoint p = evaluate(model, data, done, lossSum / lossCount);
                 curve.add(p);
                 lossSum = 0;
@@ -68,6 +69,16 @@ public final class Trainer {
         }
         progress.close();
         return new TrainResult(curve, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void requireFinite(Model model, long iteration) {
+        for (var p : model.parameters()) {
+            int bad = p.value().firstNonFinite();
+            if (bad >= 0) {
+                throw new ArithmeticException("training diverged by iteration " + iteration + ": " + p.name() + "[" + bad
+                        + "] is " + p.value().data()[bad] + "; lower the learning rate");
+            }
+        }
     }
 
     private EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss) {
