@@ -1,36 +1,56 @@
 package org.prune4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.prune4j.bench.CrossoverReport;
-import org.prune4j.bench.SpmmCrossoverBench;
+import org.prune4j.bench.BenchSweep;
+import org.prune4j.bench.Calibration;
+import org.prune4j.bench.Structure;
+import org.prune4j.bench.SweepFiles;
+import org.prune4j.bench.Workload;
+import org.prune4j.bench.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code prune4j bench}: CPU CSR SpMM against the dense GEMMs, with the crossover sparsity. */
-@Command(name = "bench", description = "Benchmark CPU CSR SpMM against dense GEMM over sparsities and DLMC matrices.")
+/** {@code prune4j bench}: the sweep over structures, sparsities and real network shapes. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+    "Sweep sparse kernels against the dense baselines over structures, sparsities and the shapes of real networks.",
+    "Writes <name>.json, .csv, .md, .html and PNG plots; --calibrate also saves where sparse wins for training."})
 public final class BenchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--m", defaultValue = "4096", description = "Rows of the weight (default ${DEFAULT-VALUE}).")
-    int m;
+    @Option(names = "--families", split = ",", defaultValue = "lenet,resnet50,transformer,dlmc",
+            description = "Shape families (default ${DEFAULT-VALUE}).")
+    List<String> families;
 
-    @Option(names = "--k", defaultValue = "4096", description = "Columns of the weight (default ${DEFAULT-VALUE}).")
-    int k;
+    @Option(names = "--tokens", split = ",", defaultValue = "1,16,128,512,2048,4096",
+            description = "Token counts for the Transformer feed-forward shapes (default ${DEFAULT-VALUE}).")
+    int[] tokens;
 
-    @Option(names = "--n", defaultValue = "256", description = "Columns of the activations (default ${DEFAULT-VALUE}).")
-    int n;
+    @Option(names = "--max-gflop", defaultValue = "12", description = "Skip workloads whose dense product exceeds this "
+            + "many GFLOP (default ${DEFAULT-VALUE}; each is timed 20+ times per point). 0: no limit.")
+    double maxGflop;
+
+    @Option(names = "--structures", split = ",", defaultValue = "csr,bsr4,bsr8,bsr16,bsr32,2:4,channels",
+            description = "Structures (default ${DEFAULT-VALUE}).")
+    List<String> structures;
 
     @Option(names = "--sparsities", split = ",", defaultValue = "0,50,70,80,90,95,98,99",
             description = "Sparsities in percent (default ${DEFAULT-VALUE}).")
     double[] sparsities;
 
-    @Option(names = "--runs", defaultValue = "10", description = "Timed runs per point; the median is reported.")
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,tf32,bf16")
+    List<String> precisions;
+
+    @Option(names = "--runs", defaultValue = "20", description = "Timed runs per point (median reported).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up runs per point.")
+    @Option(names = "--warmup", defaultValue = "3")
     int warmup;
 
     @Option(names = "--seed", defaultValue = "42")
@@ -39,48 +59,93 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dlmc", description = "Folder of DLMC .smtx files (default ../shared/data/dlmc when present).")
     Path dlmc;
 
-    @Option(names = "--no-dlmc", description = "Skip the DLMC matrices.")
-    boolean noDlmc;
-
-    @Option(names = "--dlmc-n", defaultValue = "256", description = "Activation columns for DLMC matrices.")
+    @Option(names = "--dlmc-n", defaultValue = "256", description = "Activation columns for file-based matrices.")
     int dlmcN;
 
-    @Option(names = "--out", defaultValue = "bench-out", description = "Folder for the .md and .csv results.")
+    @Parameters(arity = "0..*", paramLabel = "MATRIX", description = "Extra .mtx or .smtx files (real patterns).")
+    List<Path> matrices = new ArrayList<>();
+
+    @Option(names = "--quick", description = "CI size: LeNet shapes, 3 sparsities, 3 runs.")
+    boolean quick;
+
+    @Option(names = "--calibrate", description = "Also save, per family and structure, the density below which sparse "
+            + "beat dense; train/prune/lottery read it to pick kernels.")
+    boolean calibrate;
+
+    @Option(names = "--calibration", description = "Calibration file (default ~/.prune4j/calibration.json).")
+    Path calibrationFile;
+
+    @Option(names = "--out", defaultValue = "bench-out/sweep")
     Path out;
 
-    @Option(names = "--name", defaultValue = "cpu-spmm-crossover", description = "Base name of the result files.")
+    @Option(names = "--name", defaultValue = "sweep")
     String name;
 
     @Override
     public Integer call() throws Exception {
-        double[] fractions = new double[sparsities.length];
-        for (int i = 0; i < sparsities.length; i++) {
-            if (!(sparsities[i] >= 0 && sparsities[i] < 100)) {
-                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + sparsities[i]);
+        if (quick) {
+            families = List.of("lenet");
+            sparsities = new double[] {0, 50, 90};
+            runs = Math.min(runs, 3);
+            warmup = Math.min(warmup, 1);
+        }
+        double[] fractions = Arrays.stream(sparsities).map(s -> {
+            if (!(s >= 0 && s < 100)) {
+                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + s);
             }
-            fractions[i] = sparsities[i] / 100.0;
+            return s / 100;
+        }).toArray();
+        List<Workload> workloads = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (String f : families) {
+            switch (f) {
+                case "lenet" -> workloads.addAll(Workloads.lenet());
+                case "resnet50" -> workloads.addAll(Workloads.resnet50());
+                case "transformer" -> workloads.addAll(Workloads.transformer(tokens, true));
+                case "dlmc" -> {
+                    Path d = dlmc != null ? dlmc : CrossoverCommand.defaultDlmc();
+                    if (d == null) {
+                        skipped.add("dlmc: folder not found at ../shared/data/dlmc; pass --dlmc DIR");
+                    } else {
+                        workloads.addAll(Workloads.fromFiles(d, "dlmc", dlmcN));
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown family '" + f
+                        + "'; choose lenet, resnet50, transformer or dlmc");
+            }
         }
-        Path dir = noDlmc ? null : dlmc != null ? dlmc : defaultDlmc();
-        if (!noDlmc && dir == null) {
-            System.err.println("[bench] DLMC matrices not found at ../shared/data/dlmc or shared/data/dlmc;"
-                    + " pass --dlmc DIR to include them (running the random-mask sweep only)");
+        for (Path p : matrices) {
+            workloads.addAll(Workloads.fromFiles(p, "file", dlmcN));
         }
-        var config = new SpmmCrossoverBench.Config(m, k, n, fractions, warmup, runs, seed, dir, dlmcN);
-        var result = new SpmmCrossoverBench(config, msg -> System.err.println("[bench] " + msg)).run();
-        String command = "prune4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        CrossoverReport.write(result, command.trim(), out, name);
-        System.out.println(CrossoverReport.markdown(result, command.trim()));
-        System.out.println("wrote " + out.resolve(name + ".md") + " and " + out.resolve(name + ".csv"));
+        List<Workload> kept = new ArrayList<>();
+        for (Workload w : workloads) {
+            if (maxGflop > 0 && w.denseFlops() > maxGflop * 1e9) {
+                skipped.add(String.format(java.util.Locale.ROOT, "%s: %.1f GFLOP dense exceeds --max-gflop %.0f", w,
+                        w.denseFlops() / 1e9, maxGflop));
+            } else {
+                kept.add(w);
+            }
+        }
+        List<Structure> st = structures.stream().map(Structure::named).toList();
+        var config = new BenchSweep.Config(kept, st, fractions, precisions, warmup, runs, seed,
+                BenchSweep.lastLevelCacheBytes());
+        BenchSweep.Report r = new BenchSweep(config, msg -> System.err.println("[bench] " + msg)).run();
+        List<String> allSkipped = new ArrayList<>(r.skipped());
+        allSkipped.addAll(skipped);
+        r = new BenchSweep.Report(r.date(), r.machine(), r.cpu(), r.peakGflops(), r.bandwidthGBs(), r.results(),
+                allSkipped);
+        String command = ("prune4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs())).trim();
+        List<Path> files = SweepFiles.write(r, command, out, name);
+        files.forEach(f -> System.out.println("wrote " + f));
+        if (calibrate) {
+            Path file = calibrationFile != null ? calibrationFile : Calibration.defaultFile();
+            Calibration c = Calibration.from(r);
+            c.write(file);
+            c.entries().forEach(e -> System.out.printf(java.util.Locale.ROOT,
+                    "calibration %-4s %-12s %-9s sparse below density %.3f (median of %d shapes)%n", e.backend(),
+                    e.family(), e.structure(), e.sparseBelowDensity(), e.workloads()));
+            System.out.println("wrote " + file);
+        }
         return 0;
-    }
-
-    static Path defaultDlmc() {
-        for (String p : new String[] {"../shared/data/dlmc", "shared/data/dlmc"}) {
-            Path d = Path.of(p);
-            if (java.nio.file.Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        return null;
     }
 }

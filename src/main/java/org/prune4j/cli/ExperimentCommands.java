@@ -26,11 +26,11 @@ final class ExperimentCommands {
     }
 
     static int run(ExperimentSettings settings, TrainingOptions o) {
-        KernelPolicy policy = o.sparseBelow == null ? KernelPolicy.DEFAULT
-                : new KernelPolicy(o.sparseBelow, "--sparse-below");
         long start = System.nanoTime();
         try (Backend backend = Backends.open(o.backend); ProgressBars bars = new ProgressBars()) {
             log("backend " + backend.description());
+            KernelPolicy policy = policy(o, backend.name(), settings.model());
+            log("kernel policy: CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")");
             ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
                     .run(settings, Path.of(o.out), o.resume);
             System.out.println();
@@ -45,6 +45,29 @@ final class ExperimentCommands {
                     out.dir(), (System.nanoTime() - start) / 1e9);
         }
         return 0;
+    }
+
+    /**
+     * --sparse-below if given; else the calibration file's CSR crossover for this backend and the
+     * model's shape family (fully connected: lenet; convolutional: resnet50); else the default.
+     */
+    static KernelPolicy policy(TrainingOptions o, String backend, String model) {
+        if (o.sparseBelow != null) {
+            return new KernelPolicy(o.sparseBelow, "--sparse-below");
+        }
+        java.nio.file.Path file = o.calibration != null ? o.calibration : org.prune4j.bench.Calibration.defaultFile();
+        if (o.calibration == null && !java.nio.file.Files.exists(file)) {
+            return KernelPolicy.DEFAULT;
+        }
+        org.prune4j.bench.Calibration c = org.prune4j.bench.Calibration.read(file);
+        String family = model.startsWith("conv") || model.equals("lenet5") ? "resnet50" : "lenet";
+        return c.find(backend, family, "csr")
+                .map(e -> new KernelPolicy(e.sparseBelowDensity(), "calibration " + file + " of " + c.date()
+                        + ", " + family + " shapes"))
+                .orElseGet(() -> {
+                    log("calibration " + file + " has no " + backend + "/" + family + "/csr entry; using the default");
+                    return KernelPolicy.DEFAULT;
+                });
     }
 
     private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code prune4j} command. */
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning on sparse CPU and CUDA kernels.",
-        subcommands = {DoctorCommand.class, BenchCommand.class, DemoCommand.class, TrainCommand.class,
+        subcommands = {DoctorCommand.class, BenchCommand.class, CrossoverCommand.class, DemoCommand.class, TrainCommand.class,
             PruneCommand.class, LotteryCommand.class})
 public final class Main implements Runnable {
 

@@ -56,8 +56,12 @@ final class TrainingOptions {
     String backend;
 
     @Option(names = "--sparse-below", description = "Use sparse kernels for layers below this density "
-            + "(default: the measured crossover, 0.25).")
+            + "(default: the calibration file, else 0.25, the crossover in docs/cpu-spmm-crossover.md).")
     Double sparseBelow;
+
+    @Option(names = "--calibration", description = "Crossover file written by 'bench --calibrate' (default "
+            + "~/.prune4j/calibration.json when it exists); --sparse-below overrides it.")
+    java.nio.file.Path calibration;
 
     @Option(names = "--out", defaultValue = "runs", description = "Folder that holds run folders.")
     String out;

@@ -32,7 +32,7 @@ class CliTest {
 
     @Test
     void smallBenchWritesConsistentMarkdownAndCsv() throws Exception {
-        int code = Main.run("bench", "--m", "96", "--k", "80", "--n", "70", "--sparsities", "0,50,90", "--runs", "2",
+        int code = Main.run("crossover", "--m", "96", "--k", "80", "--n", "70", "--sparsities", "0,50,90", "--runs", "2",
                 "--warmup", "0", "--no-dlmc", "--out", dir.toString(), "--name", "t");
         assertEquals(0, code);
         List<String> csv = Files.readAllLines(dir.resolve("t.csv"));
@@ -60,7 +60,7 @@ class CliTest {
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run("bench", "--sparsities", "150", "--no-dlmc", "--out", dir.toString());
+            code = Main.run("crossover", "--sparsities", "150", "--no-dlmc", "--out", dir.toString());
         } finally {
             System.setErr(old);
         }

@@ -1,0 +1,86 @@
+package org.prune4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.prune4j.bench.CrossoverReport;
+import org.prune4j.bench.SpmmCrossoverBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prune4j crossover}: CPU CSR SpMM against the dense GEMMs, with the crossover sparsity. */
+@Command(name = "crossover", description = "CPU CSR SpMM against dense GEMM on one shape over sparsities, and on the DLMC matrices, with the crossover sparsity.")
+public final class CrossoverCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--m", defaultValue = "4096", description = "Rows of the weight (default ${DEFAULT-VALUE}).")
+    int m;
+
+    @Option(names = "--k", defaultValue = "4096", description = "Columns of the weight (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--n", defaultValue = "256", description = "Columns of the activations (default ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--sparsities", split = ",", defaultValue = "0,50,70,80,90,95,98,99",
+            description = "Sparsities in percent (default ${DEFAULT-VALUE}).")
+    double[] sparsities;
+
+    @Option(names = "--runs", defaultValue = "10", description = "Timed runs per point; the median is reported.")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up runs per point.")
+    int warmup;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--dlmc", description = "Folder of DLMC .smtx files (default ../shared/data/dlmc when present).")
+    Path dlmc;
+
+    @Option(names = "--no-dlmc", description = "Skip the DLMC matrices.")
+    boolean noDlmc;
+
+    @Option(names = "--dlmc-n", defaultValue = "256", description = "Activation columns for DLMC matrices.")
+    int dlmcN;
+
+    @Option(names = "--out", defaultValue = "bench-out", description = "Folder for the .md and .csv results.")
+    Path out;
+
+    @Option(names = "--name", defaultValue = "cpu-spmm-crossover", description = "Base name of the result files.")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        double[] fractions = new double[sparsities.length];
+        for (int i = 0; i < sparsities.length; i++) {
+            if (!(sparsities[i] >= 0 && sparsities[i] < 100)) {
+                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + sparsities[i]);
+            }
+            fractions[i] = sparsities[i] / 100.0;
+        }
+        Path dir = noDlmc ? null : dlmc != null ? dlmc : defaultDlmc();
+        if (!noDlmc && dir == null) {
+            System.err.println("[bench] DLMC matrices not found at ../shared/data/dlmc or shared/data/dlmc;"
+                    + " pass --dlmc DIR to include them (running the random-mask sweep only)");
+        }
+        var config = new SpmmCrossoverBench.Config(m, k, n, fractions, warmup, runs, seed, dir, dlmcN);
+        var result = new SpmmCrossoverBench(config, msg -> System.err.println("[bench] " + msg)).run();
+        String command = "prune4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        CrossoverReport.write(result, command.trim(), out, name);
+        System.out.println(CrossoverReport.markdown(result, command.trim()));
+        System.out.println("wrote " + out.resolve(name + ".md") + " and " + out.resolve(name + ".csv"));
+        return 0;
+    }
+
+    static Path defaultDlmc() {
+        for (String p : new String[] {"../shared/data/dlmc", "shared/data/dlmc"}) {
+            Path d = Path.of(p);
+            if (java.nio.file.Files.isDirectory(d)) {
+                return d;
+            }
+        }
+        return null;
+    }
+}
