@@ -39,7 +39,7 @@ public final class SweepFiles {
             out.add(write(dir.resolve(name + ".json"), JSON.writeValueAsString(json)));
             out.add(write(dir.resolve(name + ".csv"), csv(r)));
             out.add(write(dir.resolve(name + ".md"), markdown(r, command)));
-            List<String> images = plots(r, dir, name);
+            List<String> images = Plots.available() ? plots(r, dir, name) : List.of();
             images.forEach(i -> out.add(dir.resolve(i)));
             out.add(write(dir.resolve(name + ".html"), html(r, command, images, name)));
         } catch (IOException e) {

@@ -20,7 +20,7 @@ public final class DoctorCommand implements Callable<Integer> {
     /** Vendor libraries a CUDA run may use, with what each is for. */
     private static final List<String[]> VENDOR = List.of(
             new String[] {"libcublas.so.13", "cuBLAS (CUDA 13, bound through FFM)"},
-            new String[] {"libcublas.so.12", "cuBLAS (CUDA 12, JCublas2)"},
+            new String[] {"libcublas.so.12", "cuBLAS (CUDA 12, bound through FFM)"},
             new String[] {"libcusparse.so.12", "cuSPARSE (JCusparse)"},
             new String[] {"libcusparseLt.so.0", "cuSPARSELt 2:4 baseline (FFM)"},
             new String[] {"libnvJitLink.so.13", "nvJitLink (cuSPARSE 12.6 on CUDA 13 needs it)"});
@@ -63,7 +63,7 @@ public final class DoctorCommand implements Callable<Integer> {
         out.println("  backends");
         for (BackendProvider p : Backends.providers()) {
             Availability a = p.probe();
-            out.printf("    %-6s %s: %s%n", p.name(), a.usable() ? "usable" : "unusable", a.detail());
+            out.printf("    %-8s %s: %s%n", p.name(), a.usable() ? "usable" : "unusable", a.detail());
         }
         String auto = Backends.providers().stream().filter(p -> p.probe().usable()).map(BackendProvider::name)
                 .findFirst().orElse("none");

@@ -2,11 +2,9 @@ package org.prune4j.nn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
@@ -143,10 +141,8 @@ public final class Model {
     }
 
     public void setMasks(Map<String, Mask> masks) {
-        Set<String> seen = new HashSet<>();
         for (Map.Entry<String, Mask> e : masks.entrySet()) {
             parameter(e.getKey()).setMask(e.getValue());
-            seen.add(e.getKey());
         }
     }
 

@@ -44,6 +44,9 @@ public final class ExperimentReport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + dir + ": " + e.getMessage(), e);
         }
+        if (!Plots.available()) {
+            return;
+        }
         if (rows.stream().anyMatch(r -> r.round() > 0)) {
             Plots.line(dir.resolve("accuracy.png"), settings.model() + ": test accuracy at early stopping",
                     "weights remaining (%)", "test accuracy (%)", accuracySeries(rows), true);

@@ -21,6 +21,16 @@ public final class Plots {
     private Plots() {
     }
 
+    /**
+     * Whether this runtime can draw: the GPU bundle's runtime leaves out java.desktop and the
+     * charting jars to stay small, and its runs write results files only (plots can be drawn
+     * later from results.json on any machine with the full build).
+     */
+    public static boolean available() {
+        return ModuleLayer.boot().findModule("java.desktop").isPresent()
+                && Plots.class.getClassLoader().getResource("org/knowm/xchart/XYChart.class") != null;
+    }
+
     /** One named series of (x, y) points. */
     public record Series(String name, double[] x, double[] y) {
     }

@@ -6,11 +6,11 @@ import org.prune4j.backend.BackendProvider;
 import org.prune4j.backend.BackendUnavailableException;
 
 /**
- * Registers the CUDA backend. It says exactly which requirement is missing: a driver, a GPU,
- * kernels in the jar, or the backend's host side, which this build does not include yet
- * (the kernels compile and ship; the JCuda bridge that launches them is the next step).
+ * Registers the CUDA backends: {@code cuda} (the project's kernels), {@code cublas} (dense
+ * products on cuBLAS) and {@code cusparse} (sparse products on cuSPARSE). Each probe names the
+ * first missing requirement: a driver, a GPU, kernels in the jar, or the vendor library.
  */
-public final class CudaBackendProvider implements BackendProvider {
+public class CudaBackendProvider implements BackendProvider {
 
     @Override
     public String name() {
@@ -31,12 +31,84 @@ public final class CudaBackendProvider implements BackendProvider {
         if (!KernelImage.built()) {
             return Availability.no(KernelImage.status());
         }
-        return Availability.no(r.detail() + " and kernels built, but this build has no CUDA host bridge yet;"
-                + " the CPU backend runs everything");
+        return vendorProbe(r);
+    }
+
+    /** What the vendor library needs beyond the driver and the kernels; the own backend needs nothing more. */
+    Availability vendorProbe(CudaProbe.Result r) {
+        return Availability.yes(r.detail() + ", kernels " + KernelImage.status());
     }
 
     @Override
-    public Backend create() {
-        throw new BackendUnavailableException("cuda: " + probe().detail());
+    public final Backend create() {
+        Availability a = probe();
+        if (!a.usable()) {
+            throw new BackendUnavailableException(name() + ": " + a.detail());
+        }
+        CudaDevice device = CudaDevice.open(0);
+        try {
+            return build(device);
+        } catch (RuntimeException e) {
+            device.close();
+            throw new BackendUnavailableException(name() + ": " + e.getMessage());
+        }
+    }
+
+    CudaBackend build(CudaDevice device) {
+        return new CudaBackend("cuda", device, null, null);
+    }
+
+    /** Dense products on cuBLAS (libcublas.so.13 through FFM, or .12), the rest on the project's kernels. */
+    public static final class Cublas extends CudaBackendProvider {
+        @Override
+        public String name() {
+            return "cublas";
+        }
+
+        @Override
+        public int priority() {
+            return 90;
+        }
+
+        @Override
+        Availability vendorProbe(CudaProbe.Result r) {
+            for (String so : org.prune4j.backend.cuda.Cublas.SONAMES) {
+                NativeLibraries.Found f = NativeLibraries.find(so);
+                if (f.loaded()) {
+                    return Availability.yes(so + " at " + f.detail());
+                }
+            }
+            return Availability.no("cuBLAS not found (libcublas.so.13 or .12); install the CUDA toolkit libraries");
+        }
+
+        @Override
+        CudaBackend build(CudaDevice device) {
+            return new CudaBackend("cublas", device, org.prune4j.backend.cuda.Cublas.load(device.streamHandle()), null);
+        }
+    }
+
+    /** Sparse products on cuSPARSE's generic SpMM (JCusparse), the rest on the project's kernels. */
+    public static final class Cusparse extends CudaBackendProvider {
+        @Override
+        public String name() {
+            return "cusparse";
+        }
+
+        @Override
+        public int priority() {
+            return 80;
+        }
+
+        @Override
+        Availability vendorProbe(CudaProbe.Result r) {
+            NativeLibraries.Found f = NativeLibraries.find("libcusparse.so.12");
+            return f.loaded() ? Availability.yes("libcusparse.so.12 at " + f.detail())
+                    : Availability.no("cuSPARSE not found (libcusparse.so.12): " + f.detail());
+        }
+
+        @Override
+        CudaBackend build(CudaDevice device) {
+            return new CudaBackend("cusparse", device, null, CusparseSpmm.open(device));
+        }
     }
 }

@@ -1,0 +1,106 @@
+package org.prune4j.backend.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * cuBLAS through the Foreign Function & Memory API. JCublas2 is built against
+ * libcublas.so.12 with versioned symbols and cannot load on CUDA 13, so the installed soname
+ * (13, else 12) is bound directly, by its {@code _v2} entry points. Row-major products are
+ * issued as their column-major transposes: C^T = op(B)^T op(A)^T.
+ */
+final class Cublas implements AutoCloseable {
+    static final String[] SONAMES = {"libcublas.so.13", "libcublas.so.12"};
+
+    private final String soname;
+    private final MethodHandle sgemm;
+    private final MethodHandle destroy;
+    private final MemorySegment handle;
+    private final int version;
+
+    private Cublas(String soname, SymbolLookup lib, long stream) throws Throwable {
+        this.soname = soname;
+        Linker linker = Linker.nativeLinker();
+        MethodHandle create = linker.downcallHandle(symbol(lib, "cublasCreate_v2"), FunctionDescriptor.of(JAVA_INT,
+                ADDRESS));
+        MethodHandle setStream = linker.downcallHandle(symbol(lib, "cublasSetStream_v2"), FunctionDescriptor.of(
+                JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle getVersion = linker.downcallHandle(symbol(lib, "cublasGetVersion_v2"), FunctionDescriptor.of(
+                JAVA_INT, ADDRESS, ADDRESS));
+        this.destroy = linker.downcallHandle(symbol(lib, "cublasDestroy_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        this.sgemm = linker.downcallHandle(symbol(lib, "cublasSgemm_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                ADDRESS, JAVA_INT));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            Cuda.checkLibrary((int) create.invokeExact(out), "cuBLAS", "cublasCreate_v2");
+            this.handle = out.get(ADDRESS, 0);
+            Cuda.checkLibrary((int) setStream.invokeExact(handle, MemorySegment.ofAddress(stream)), "cuBLAS",
+                    "cublasSetStream_v2");
+            MemorySegment v = a.allocate(JAVA_INT);
+            Cuda.checkLibrary((int) getVersion.invokeExact(handle, v), "cuBLAS", "cublasGetVersion_v2");
+            this.version = v.get(JAVA_INT, 0);
+        }
+    }
+
+    private static MemorySegment symbol(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new CudaException("cuBLAS has no symbol " + name, -1));
+    }
+
+    /** The library on the stream, or an exception naming every soname tried and why it failed. */
+    static Cublas load(long stream) {
+        StringBuilder why = new StringBuilder();
+        for (String s : SONAMES) {
+            NativeLibraries.Found f = NativeLibraries.find(s);
+            if (!f.loaded()) {
+                why.append(s).append(": ").append(f.detail()).append("; ");
+                continue;
+            }
+            try {
+                return new Cublas(s, SymbolLookup.libraryLookup(f.detail(), Arena.global()), stream);
+            } catch (CudaException e) {
+                throw e;
+            } catch (Throwable t) {
+                why.append(s).append(": ").append(t).append("; ");
+            }
+        }
+        throw new CudaException("cuBLAS unavailable: " + why, -1);
+    }
+
+    String describe() {
+        return soname + " " + version / 10000 + "." + version / 100 % 100 + "." + version % 100;
+    }
+
+    /** Row-major {@code C = alpha op(A) op(B) + beta C}, all pointers on the device. */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,
+            float beta, long c, int ldc) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment al = arena.allocateFrom(JAVA_FLOAT, alpha), be = arena.allocateFrom(JAVA_FLOAT, beta);
+            int status = (int) sgemm.invokeExact(handle, transB ? 1 : 0, transA ? 1 : 0, n, m, k, al,
+                    MemorySegment.ofAddress(b), ldb, MemorySegment.ofAddress(a), lda, be, MemorySegment.ofAddress(c),
+                    ldc);
+            Cuda.checkLibrary(status, "cuBLAS", "cublasSgemm_v2(" + m + "x" + n + "x" + k + ")");
+        } catch (CudaException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new CudaException("cublasSgemm_v2 call failed: " + t, -1);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            int ignored = (int) destroy.invokeExact(handle);
+        } catch (Throwable t) {
+            // closing is best effort
+        }
+    }
+}

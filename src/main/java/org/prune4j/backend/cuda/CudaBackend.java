@@ -1,0 +1,254 @@
+package org.prune4j.backend.cuda;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.Op;
+import org.prune4j.backend.Shapes;
+import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.SparseMatrix;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The CUDA backend on host tensors: each call copies its operands to the GPU, runs one kernel
+ * and copies the result back, through a caching memory pool. Dense products run on the
+ * project's SGEMM or on cuBLAS, sparse ones on the project's CSR kernel or cuSPARSE: the three
+ * registered names ({@code cuda}, {@code cublas}, {@code cusparse}) pick the combination, so
+ * every vendor path can be forced and compared against the same tests. Formats other than CSR
+ * are converted to CSR once per matrix (the tensor-core BSR and 2:4 kernels are a separate
+ * issue).
+ */
+public final class CudaBackend implements Backend {
+    private static final int EW_BLOCK = 256;
+
+    private final String name;
+    private final CudaDevice device;
+    private final Cublas cublas;
+    private final CusparseSpmm cusparse;
+    private final Map<SparseMatrix, CsrMatrix> asCsr = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<CsrMatrix, int[]> rowOrders = Collections.synchronizedMap(new WeakHashMap<>());
+
+    CudaBackend(String name, CudaDevice device, Cublas cublas, CusparseSpmm cusparse) {
+        this.name = name;
+        this.device = device;
+        this.cublas = cublas;
+        this.cusparse = cusparse;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return name + ", GPU " + device.ordinal() + " " + device.name() + ", dense "
+                + (cublas != null ? cublas.describe() : "prune4j sgemm") + ", sparse "
+                + (cusparse != null ? cusparse.describe() : "prune4j csr");
+    }
+
+    @Override
+    public synchronized void gemm(Op opA, Op opB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int[] mnk = Shapes.gemm(opA, opB, a, b, c);
+        int m = mnk[0], n = mnk[1], k = mnk[2];
+        device.makeCurrent();
+        try (DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
+                DeviceBuffer dc = beta == 0f ? device.allocate(c.size()) : device.upload(c.data())) {
+            if (cublas != null) {
+                cublas.sgemm(opA == Op.T, opB == Op.T, m, n, k, alpha, da.ptr.address(), a.cols(), db.ptr.address(),
+                        b.cols(), beta, dc.ptr.address(), c.cols());
+            } else {
+                device.launch("p4j_sgemm", ceil(n, 64), ceil(m, 64), 256, m, n, k, alpha, da, a.cols(),
+                        opA == Op.T ? 1 : 0, db, b.cols(), opB == Op.T ? 1 : 0, beta, dc, c.cols());
+            }
+            device.download(dc, c.data());
+        }
+    }
+
+    @Override
+    public synchronized void spmm(SparseMatrix w, Op opW, Tensor x, Tensor y) {
+        Shapes.spmm(w, opW, x, y);
+        CsrMatrix csr = csr(w);
+        CsrMatrix a = opW == Op.N ? csr : csr.transpose();
+        int n = x.cols();
+        device.makeCurrent();
+        try (DeviceBuffer ptr = device.upload(a.rowPtr()); DeviceBuffer idx = device.upload(a.colIdx());
+                DeviceBuffer val = device.upload(a.values()); DeviceBuffer dx = device.upload(x.data());
+                DeviceBuffer dy = device.allocate(y.size())) {
+            if (cusparse != null) {
+                cusparse.spmm(a.rows(), a.cols(), a.nnz(), ptr, idx, val, dx, n, dy);
+            } else {
+                try (DeviceBuffer order = device.upload(rowOrder(a))) {
+                    device.launch("p4j_csr_spmm_f32", ceil(a.rows(), 4), ceil(n, 128), 128, a.rows(), n, ptr, idx,
+                            val, order, dx, dy);
+                    device.download(dy, y.data());
+                    return;
+                }
+            }
+            device.download(dy, y.data());
+        }
+    }
+
+    /**
+     * {@code y = op(w) x} with the weight and activations rounded to fp16 or bf16 on the way to
+     * the GPU and fp32 accumulation: the reduced-precision path of the project's CSR kernel.
+     */
+    public synchronized void spmmHalf(CsrMatrix w, Op opW, Tensor x, Tensor y, HalfFormat format) {
+        Shapes.spmm(w, opW, x, y);
+        CsrMatrix a = opW == Op.N ? w : w.transpose();
+        int n = x.cols();
+        device.makeCurrent();
+        try (DeviceBuffer ptr = device.upload(a.rowPtr()); DeviceBuffer idx = device.upload(a.colIdx());
+                DeviceBuffer val = device.upload(format.encode(a.values()));
+                DeviceBuffer dx = device.upload(format.encode(x.data())); DeviceBuffer dy = device.allocate(y.size());
+                DeviceBuffer order = device.upload(rowOrder(a))) {
+            device.launch(format == HalfFormat.FP16 ? "p4j_csr_spmm_f16" : "p4j_csr_spmm_bf16", ceil(a.rows(), 4),
+                    ceil(n, 64), 128, a.rows(), n, ptr, idx, val, order, dx, dy);
+            device.download(dy, y.data());
+        }
+    }
+
+    @Override
+    public synchronized void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
+        Shapes.sddmm(a, b, pattern, out);
+        device.makeCurrent();
+        try (DeviceBuffer ptr = device.upload(pattern.rowPtr()); DeviceBuffer idx = device.upload(pattern.colIdx());
+                DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
+                DeviceBuffer dout = device.allocate(out.length)) {
+            device.launch("p4j_sddmm_f32", ceil(pattern.rows(), 4), 1, 128, pattern.rows(), a.cols(), ptr, idx, da, db,
+                    dout);
+            device.download(dout, out);
+        }
+    }
+
+    @Override
+    public synchronized void axpy(float alpha, Tensor x, Tensor y) {
+        Shapes.same(x, y, "axpy");
+        elementwise(y, (dy) -> {
+            try (DeviceBuffer dx = device.upload(x.data())) {
+                device.launch("p4j_axpy", grid(y.size()), 1, EW_BLOCK, (long) y.size(), alpha, dx, dy);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void scale(float alpha, Tensor x) {
+        elementwise(x, dx -> device.launch("p4j_scale", grid(x.size()), 1, EW_BLOCK, (long) x.size(), alpha, dx));
+    }
+
+    @Override
+    public synchronized void mul(Tensor a, Tensor b, Tensor out) {
+        Shapes.same(a, b, "mul");
+        Shapes.same(a, out, "mul");
+        binary("p4j_mul", a, b, out);
+    }
+
+    @Override
+    public synchronized void relu(Tensor x, Tensor out) {
+        Shapes.same(x, out, "relu");
+        device.makeCurrent();
+        try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dout = device.allocate(out.size())) {
+            device.launch("p4j_relu", grid(x.size()), 1, EW_BLOCK, (long) x.size(), dx, dout);
+            device.download(dout, out.data());
+        }
+    }
+
+    @Override
+    public synchronized void reluBackward(Tensor x, Tensor dy, Tensor dx) {
+        Shapes.same(x, dy, "reluBackward");
+        Shapes.same(x, dx, "reluBackward");
+        device.makeCurrent();
+        try (DeviceBuffer a = device.upload(x.data()); DeviceBuffer g = device.upload(dy.data());
+                DeviceBuffer out = device.allocate(dx.size())) {
+            device.launch("p4j_relu_backward", grid(x.size()), 1, EW_BLOCK, (long) x.size(), a, g, out);
+            device.download(out, dx.data());
+        }
+    }
+
+    @Override
+    public synchronized void addRowVector(Tensor m, Tensor bias) {
+        Shapes.rowVector(m, bias, "addRowVector");
+        elementwise(m, dm -> {
+            try (DeviceBuffer db = device.upload(bias.data())) {
+                device.launch("p4j_add_row_vector", grid(m.size()), 1, EW_BLOCK, m.rows(), m.cols(), dm, db);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void sumRows(Tensor m, Tensor out) {
+        Shapes.rowVector(m, out, "sumRows");
+        device.makeCurrent();
+        try (DeviceBuffer dm = device.upload(m.data()); DeviceBuffer dout = device.allocate(out.size())) {
+            device.launch("p4j_sum_rows", ceil(m.cols(), EW_BLOCK), 1, EW_BLOCK, m.rows(), m.cols(), dm, dout);
+            device.download(dout, out.data());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (cublas != null) {
+            cublas.close();
+        }
+        if (cusparse != null) {
+            cusparse.close();
+        }
+        device.close();
+    }
+
+    CudaDevice device() {
+        return device;
+    }
+
+    /** Uploads t, runs body on its device copy, downloads the result into t. */
+    private void elementwise(Tensor t, java.util.function.Consumer<DeviceBuffer> body) {
+        device.makeCurrent();
+        try (DeviceBuffer d = device.upload(t.data())) {
+            body.accept(d);
+            device.download(d, t.data());
+        }
+    }
+
+    private void binary(String kernel, Tensor a, Tensor b, Tensor out) {
+        device.makeCurrent();
+        try (DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
+                DeviceBuffer dout = device.allocate(out.size())) {
+            device.launch(kernel, grid(a.size()), 1, EW_BLOCK, (long) a.size(), da, db, dout);
+            device.download(dout, out.data());
+        }
+    }
+
+    private CsrMatrix csr(SparseMatrix w) {
+        if (w instanceof CsrMatrix c) {
+            return c;
+        }
+        return asCsr.computeIfAbsent(w, m -> CsrMatrix.fromDense(m.toDense()));
+    }
+
+    /** Rows longest first, so warps that start together finish together; computed once per matrix. */
+    int[] rowOrder(CsrMatrix a) {
+        return rowOrders.computeIfAbsent(a, m -> {
+            int[] ptr = m.rowPtr();
+            long[] keys = new long[m.rows()];
+            for (int r = 0; r < keys.length; r++) {
+                keys[r] = ((long) -(ptr[r + 1] - ptr[r]) << 32) | r;
+            }
+            Arrays.sort(keys);
+            int[] order = new int[keys.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = (int) keys[i];
+            }
+            return order;
+        });
+    }
+
+    private static int ceil(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int grid(int n) {
+        return Math.max(1, Math.min(ceil(n, EW_BLOCK), 8192));
+    }
+}

@@ -1,0 +1,246 @@
+package org.prune4j.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.prune4j.Reference;
+import org.prune4j.TestMasks.Kind;
+import org.prune4j.backend.cuda.CudaBackend;
+import org.prune4j.backend.cuda.HalfFormat;
+import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.Mask;
+import org.prune4j.sparse.SparseMatrix;
+import org.prune4j.sparse.io.Smtx;
+import org.prune4j.tensor.Rng;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The GPU suite: every CUDA backend (own kernels, cuBLAS, cuSPARSE) against the CPU
+ * double-precision reference, on the same formats, shapes and edge cases as the CPU kernel
+ * tests, with outputs poisoned with NaN so an unwritten element fails. Without a usable GPU
+ * every test is skipped with the reason. Run only this suite with {@code -Dgroups=gpu}, or from
+ * the bundle with {@code bin/gpu-suite}.
+ */
+@Tag("gpu")
+class GpuKernelsTest {
+    private static final long SEED = System.nanoTime();
+    private static final List<String> NAMES = List.of("cuda", "cublas", "cusparse");
+    private static final Map<String, Backend> OPEN = new HashMap<>();
+
+    static Backend backend(String name) {
+        BackendProvider p = Backends.providers().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
+        Availability a = p.probe();
+        assumeTrue(a.usable(), "GPU suite skipped for '" + name + "': " + a.detail());
+        return OPEN.computeIfAbsent(name, n -> p.create());
+    }
+
+    @AfterAll
+    static void closeAll() {
+        OPEN.values().forEach(Backend::close);
+        OPEN.clear();
+    }
+
+    static Stream<Object[]> spmmCases() {
+        return NAMES.stream().flatMap(b -> SpmmTest.cases().map(c -> {
+            Object[] o = new Object[c.length + 1];
+            o[0] = b;
+            System.arraycopy(c, 0, o, 1, c.length);
+            return o;
+        }));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}x{3} n={4} {5}")
+    @MethodSource("spmmCases")
+    void spmmMatchesTheDoubleReference(String name, SpmmTest.Named format, int rows, int cols, int n, Kind kind) {
+        Backend gpu = backend(name);
+        Rng rng = new Rng(SEED ^ (rows * 1_000_003L + cols * 1009L + n + kind.ordinal()));
+        Tensor w = Tensor.uniform(rng, -1, 1, rows, cols);
+        Mask mask = format.f().mask(rows, cols, kind, rng);
+        SparseMatrix s = format.f().build(w, mask);
+        Tensor masked = mask.apply(w);
+        Tensor x = Tensor.uniform(rng, -1, 1, cols, n);
+        Tensor y = Tensor.filled(Float.NaN, rows, n);
+        double[] abs = new double[rows * n];
+        double[] want = Reference.matmul(masked, false, x, abs);
+        gpu.spmm(s, Op.N, x, y);
+        Reference.assertClose(y.data(), want, abs, cols, name + " " + format + " W x, seed " + SEED);
+        Tensor dy = Tensor.uniform(rng, -1, 1, rows, n);
+        Tensor dx = Tensor.filled(Float.NaN, cols, n);
+        double[] absT = new double[cols * n];
+        double[] wantT = Reference.matmul(masked, true, dy, absT);
+        gpu.spmm(s, Op.T, dy, dx);
+        Reference.assertClose(dx.data(), wantT, absT, rows, name + " " + format + " W^T dY, seed " + SEED);
+    }
+
+    static Stream<Object[]> gemmCases() {
+        int[][] shapes = {{1, 1, 1}, {37, 53, 67}, {64, 64, 64}, {130, 1, 70}, {65, 129, 3}};
+        List<Object[]> out = new ArrayList<>();
+        for (String b : NAMES) {
+            for (int[] s : shapes) {
+                for (Op a : Op.values()) {
+                    for (Op c : Op.values()) {
+                        out.add(new Object[] {b, s[0], s[1], s[2], a, c});
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} gemm {1}x{2}x{3} {4}{5}")
+    @MethodSource("gemmCases")
+    void gemmMatchesTheDoubleReference(String name, int m, int n, int k, Op opA, Op opB) {
+        Backend gpu = backend(name);
+        Rng rng = new Rng(SEED ^ (m * 7919L + n * 104729L + k));
+        Tensor a = opA == Op.N ? Tensor.uniform(rng, -1, 1, m, k) : Tensor.uniform(rng, -1, 1, k, m);
+        Tensor b = opB == Op.N ? Tensor.uniform(rng, -1, 1, k, n) : Tensor.uniform(rng, -1, 1, n, k);
+        for (float beta : new float[] {0f, 0.5f}) {
+            Tensor c = beta == 0 ? Tensor.filled(Float.NaN, m, n) : Tensor.uniform(rng, -1, 1, m, n);
+            float[] c0 = c.data().clone();
+            double[] abs = new double[m * n];
+            double[] want = Reference.gemm(opA == Op.T, opB == Op.T, 1.5, a, b, beta, c0, m, n, k, abs);
+            gpu.gemm(opA, opB, 1.5f, a, b, beta, c);
+            Reference.assertClose(c.data(), want, abs, k + 1, name + " gemm beta " + beta + ", seed " + SEED);
+        }
+    }
+
+    @Test
+    void sddmmAndElementwiseMatchTheCpu() {
+        for (String name : NAMES) {
+            Backend gpu = backend(name);
+            Rng rng = new Rng(SEED + name.hashCode());
+            for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 67}, {100, 40, 33}}) {
+                int rows = s[0], cols = s[1], kk = s[2];
+                for (Kind kind : Kind.values()) {
+                    CsrMatrix pattern = CsrMatrix.fromDense(Tensor.uniform(rng, -1, 1, rows, cols),
+                            org.prune4j.TestMasks.unstructured(rows, cols, kind, rng));
+                    Tensor a = Tensor.uniform(rng, -1, 1, rows, kk), b = Tensor.uniform(rng, -1, 1, cols, kk);
+                    float[] out = new float[pattern.nnz()];
+                    java.util.Arrays.fill(out, Float.NaN);
+                    gpu.sddmm(a, b, pattern, out);
+                    int p = 0;
+                    for (int i = 0; i < rows; i++) {
+                        for (int q = pattern.rowPtr()[i]; q < pattern.rowPtr()[i + 1]; q++, p++) {
+                            int j = pattern.colIdx()[q];
+                            double want = 0, abs = 0;
+                            for (int t = 0; t < kk; t++) {
+                                want += (double) a.get(i, t) * b.get(j, t);
+                                abs += Math.abs((double) a.get(i, t) * b.get(j, t));
+                            }
+                            assertTrue(Math.abs(out[p] - want) <= 2 * kk * Math.ulp(1f) * abs + 1e-30,
+                                    name + " sddmm entry " + p + ": " + out[p] + " vs " + want);
+                        }
+                    }
+                }
+            }
+            Tensor x = Tensor.uniform(rng, -1, 1, 33, 17), y = Tensor.uniform(rng, -1, 1, 33, 17);
+            Tensor want = y.copy();
+            for (int i = 0; i < want.size(); i++) {
+                want.data()[i] += 0.25f * x.data()[i];
+            }
+            gpu.axpy(0.25f, x, y);
+            assertArrayClose(want.data(), y.data(), name + " axpy");
+            Tensor r = Tensor.filled(Float.NaN, 33, 17);
+            gpu.relu(x, r);
+            for (int i = 0; i < r.size(); i++) {
+                assertEquals(Math.max(x.data()[i], 0f), r.data()[i], name + " relu");
+            }
+            Tensor dx = Tensor.filled(Float.NaN, 33, 17);
+            gpu.reluBackward(x, y, dx);
+            for (int i = 0; i < dx.size(); i++) {
+                assertEquals(x.data()[i] > 0 ? y.data()[i] : 0f, dx.data()[i], name + " reluBackward");
+            }
+            Tensor sums = Tensor.filled(Float.NaN, 17);
+            gpu.sumRows(x, sums);
+            for (int j = 0; j < 17; j++) {
+                double s = 0;
+                for (int i = 0; i < 33; i++) {
+                    s += x.get(i, j);
+                }
+                assertEquals(s, sums.data()[j], 1e-5, name + " sumRows");
+            }
+            Tensor m = x.copy();
+            gpu.addRowVector(m, sums);
+            assertEquals(x.get(5, 3) + sums.data()[3], m.get(5, 3), 1e-6, name + " addRowVector");
+            Tensor prod = Tensor.filled(Float.NaN, 33, 17);
+            gpu.mul(x, y, prod);
+            assertEquals(x.get(2, 2) * y.get(2, 2), prod.get(2, 2), 0f, name + " mul");
+            gpu.scale(2f, prod);
+            assertEquals(2f * x.get(2, 2) * y.get(2, 2), prod.get(2, 2), 0f, name + " scale");
+        }
+    }
+
+    private static void assertArrayClose(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-6 * Math.max(1, Math.abs(want[i])), what + " entry " + i);
+        }
+    }
+
+    @Test
+    void halfPrecisionCsrAccumulatesInFp32() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        Rng rng = new Rng(SEED + 3);
+        for (HalfFormat f : HalfFormat.values()) {
+            for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 67}, {129, 70, 130}}) {
+                for (Kind kind : Kind.values()) {
+                    Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+                    Mask mask = org.prune4j.TestMasks.unstructured(s[0], s[1], kind, rng);
+                    CsrMatrix csr = CsrMatrix.fromDense(w, mask);
+                    Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
+                    // The reference sees exactly the rounded inputs the GPU sees, so what is left
+                    // to check is fp32 accumulation: the usual float bound applies.
+                    Tensor wr = mask.apply(w), xr = x.copy();
+                    for (int i = 0; i < wr.size(); i++) {
+                        wr.data()[i] = f.round(wr.data()[i]);
+                    }
+                    for (int i = 0; i < xr.size(); i++) {
+                        xr.data()[i] = f.round(xr.data()[i]);
+                    }
+                    double[] abs = new double[s[0] * s[2]];
+                    double[] want = Reference.matmul(wr, false, xr, abs);
+                    Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
+                    gpu.spmmHalf(csr, Op.N, x, y, f);
+                    Reference.assertClose(y.data(), want, abs, s[1], f + " csr " + s[0] + "x" + s[1] + " " + kind);
+                }
+            }
+        }
+    }
+
+    @Test
+    void realDlmcPatterns() throws Exception {
+        Path dir = Stream.of("../shared/data/dlmc", "shared/data/dlmc").map(Path::of).filter(Files::isDirectory)
+                .findFirst().orElse(null);
+        assumeTrue(dir != null, "DLMC patterns not found at ../shared/data/dlmc or shared/data/dlmc");
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".smtx")).sorted().limit(6).toList();
+        }
+        for (String name : NAMES) {
+            Backend gpu = backend(name);
+            Rng rng = new Rng(SEED + 11);
+            for (Path f : files) {
+                CsrMatrix w = Smtx.read(f, rng);
+                Tensor x = Tensor.uniform(rng, -1, 1, w.cols(), 64);
+                Tensor y = Tensor.filled(Float.NaN, w.rows(), 64);
+                double[] abs = new double[w.rows() * 64];
+                double[] want = Reference.matmul(w.toDense(), false, x, abs);
+                gpu.spmm(w, Op.N, x, y);
+                Reference.assertClose(y.data(), want, abs, w.cols(), name + " " + f);
+            }
+        }
+    }
+}
