@@ -28,6 +28,7 @@ public final class CudaBackend implements Backend {
     private final Cublas cublas;
     private final CusparseSpmm cusparse;
     private final Map<SparseMatrix, CsrMatrix> asCsr = Collections.synchronizedMap(new WeakHashMap<>());
+    private boolean blockedEllWorks = true;
     private final Map<CsrMatrix, int[]> rowOrders = Collections.synchronizedMap(new WeakHashMap<>());
 
     CudaBackend(String name, CudaDevice device, Cublas cublas, CusparseSpmm cusparse) {
@@ -70,6 +71,21 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void spmm(SparseMatrix w, Op opW, Tensor x, Tensor y) {
         Shapes.spmm(w, opW, x, y);
+        if (cusparse != null && w instanceof org.prune4j.sparse.BsrMatrix bsr && blockedEllWorks) {
+            org.prune4j.sparse.BsrMatrix a = opW == Op.N ? bsr : bsr.transpose();
+            if (CusparseSpmm.blockedEllFits(a)) {
+                device.makeCurrent();
+                try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dy = device.allocate(y.size())) {
+                    if (cusparse.spmmBlockedEll(a, dx, x.cols(), dy)) {
+                        device.download(dy, y.data());
+                        return;
+                    }
+                }
+                blockedEllWorks = false;
+                System.getLogger(CudaBackend.class.getName()).log(System.Logger.Level.WARNING,
+                        "cuSPARSE reports fp32 Blocked-ELL SpMM as not supported on this GPU; BSR runs on its CSR SpMM");
+            }
+        }
         CsrMatrix csr = csr(w);
         CsrMatrix a = opW == Op.N ? csr : csr.transpose();
         int n = x.cols();

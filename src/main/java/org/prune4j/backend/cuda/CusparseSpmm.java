@@ -84,6 +84,78 @@ final class CusparseSpmm implements AutoCloseable {
         }
     }
 
+    /** Whether cuSPARSE's Blocked-ELL format can hold {@code w}: square blocks tiling it exactly. */
+    static boolean blockedEllFits(org.prune4j.sparse.BsrMatrix w) {
+        int b = w.blockRows();
+        return b == w.blockCols() && w.rows() % b == 0 && w.cols() % b == 0 && w.blockCount() > 0;
+    }
+
+    /**
+     * Y = W X with W in Blocked-ELL: each block row padded to the longest one's block count with
+     * column index -1. Returns false (computing nothing) when this cuSPARSE reports the fp32
+     * Blocked-ELL product as not supported, so the caller can say so and use CSR.
+     */
+    boolean spmmBlockedEll(org.prune4j.sparse.BsrMatrix w, DeviceBuffer x, int n, DeviceBuffer y) {
+        int b = w.blockRows(), gr = w.gridRows();
+        int[] ptr = w.blockRowPtr(), idx = w.blockColIdx();
+        float[] vals = w.values();
+        int width = 0;
+        for (int i = 0; i < gr; i++) {
+            width = Math.max(width, ptr[i + 1] - ptr[i]);
+        }
+        int ellCols = width * b;
+        int[] ellIdx = new int[gr * width];
+        float[] ellVal = new float[w.rows() * ellCols];
+        java.util.Arrays.fill(ellIdx, -1);
+        for (int i = 0; i < gr; i++) {
+            for (int s = 0, p = ptr[i]; p < ptr[i + 1]; s++, p++) {
+                ellIdx[i * width + s] = idx[p];
+                for (int r = 0; r < b; r++) {
+                    System.arraycopy(vals, (p * b + r) * b, ellVal, (i * b + r) * ellCols + s * b, b);
+                }
+            }
+        }
+        cusparseSpMatDescr a = new cusparseSpMatDescr();
+        cusparseDnMatDescr bx = new cusparseDnMatDescr(), cy = new cusparseDnMatDescr();
+        try (DeviceBuffer dIdx = device.upload(ellIdx); DeviceBuffer dVal = device.upload(ellVal)) {
+            Cuda.checkLibrary(JCusparse.cusparseCreateBlockedEll(a, w.rows(), w.cols(), b, ellCols, dIdx.ptr, dVal.ptr,
+                    cusparseIndexType.CUSPARSE_INDEX_32I, cusparseIndexBase.CUSPARSE_INDEX_BASE_ZERO,
+                    cudaDataType.CUDA_R_32F), "cuSPARSE", "cusparseCreateBlockedEll");
+            try {
+                Cuda.checkLibrary(JCusparse.cusparseCreateDnMat(bx, w.cols(), n, n, x.ptr, cudaDataType.CUDA_R_32F,
+                        cusparseOrder.CUSPARSE_ORDER_ROW), "cuSPARSE", "cusparseCreateDnMat(X)");
+                Cuda.checkLibrary(JCusparse.cusparseCreateDnMat(cy, w.rows(), n, n, y.ptr, cudaDataType.CUDA_R_32F,
+                        cusparseOrder.CUSPARSE_ORDER_ROW), "cuSPARSE", "cusparseCreateDnMat(Y)");
+                Pointer alpha = Pointer.to(new float[] {1f}), beta = Pointer.to(new float[] {0f});
+                int op = cusparseOperation.CUSPARSE_OPERATION_NON_TRANSPOSE;
+                int alg = cusparseSpMMAlg.CUSPARSE_SPMM_BLOCKED_ELL_ALG1;
+                long[] size = new long[1];
+                int st = JCusparse.cusparseSpMM_bufferSize(handle, op, op, alpha, a.asConst(), bx.asConst(), beta, cy,
+                        cudaDataType.CUDA_R_32F, alg, size);
+                if (st == NOT_SUPPORTED) {
+                    return false;
+                }
+                Cuda.checkLibrary(st, "cuSPARSE", "cusparseSpMM_bufferSize(Blocked-ELL)");
+                try (DeviceBuffer work = device.pool.allocate(Math.max(1, size[0]))) {
+                    st = JCusparse.cusparseSpMM(handle, op, op, alpha, a.asConst(), bx.asConst(), beta, cy,
+                            cudaDataType.CUDA_R_32F, alg, work.ptr);
+                    if (st == NOT_SUPPORTED) {
+                        return false;
+                    }
+                    Cuda.checkLibrary(st, "cuSPARSE", "cusparseSpMM(Blocked-ELL " + b + "x" + b + ")");
+                }
+                device.synchronize();
+                return true;
+            } finally {
+                JCusparse.cusparseDestroySpMat(a.asConst());
+                JCusparse.cusparseDestroyDnMat(bx.asConst());
+                JCusparse.cusparseDestroyDnMat(cy.asConst());
+            }
+        }
+    }
+
+    private static final int NOT_SUPPORTED = 10;
+
     @Override
     public void close() {
         JCusparse.cusparseDestroy(handle);
