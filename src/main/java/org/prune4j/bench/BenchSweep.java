@@ -10,6 +10,7 @@ import org.prune4j.backend.cpu.CpuBackend;
 import org.prune4j.backend.cpu.DenseGemm;
 import org.prune4j.backend.cpu.JavaGemm;
 import org.prune4j.backend.cpu.OpenBlasGemm;
+import org.prune4j.backend.cuda.CudaBackend;
 import org.prune4j.sparse.BsrMatrix;
 import org.prune4j.sparse.CompactedMatrix;
 import org.prune4j.sparse.CsrMatrix;
@@ -49,7 +50,7 @@ public final class BenchSweep {
 
     /** Everything measured, plus what could not be and why. */
     public record Report(String date, String machine, String cpu, double peakGflops, double bandwidthGBs,
-            List<SweepResult> results, List<String> skipped) {
+            String gpu, double gpuPeakGflops, double gpuBandwidthGBs, List<SweepResult> results, List<String> skipped) {
     }
 
     private final Config config;
@@ -65,6 +66,18 @@ public final class BenchSweep {
         double peak = FmaPeak.measureGflops();
         double bw = MemoryBandwidth.measureGBs(256);
         List<String> skipped = new ArrayList<>(unavailable());
+        List<CudaBackend> gpus = openGpus(skipped);
+        double gpuPeak = Double.NaN, gpuBw = Double.NaN;
+        String gpuName = "none";
+        if (!gpus.isEmpty()) {
+            progress.accept("measuring the GPU's copy bandwidth and SGEMM rate");
+            CudaBackend g = gpus.stream().filter(CudaBackend::denseIsVendor).findFirst().orElse(gpus.get(0));
+            gpuBw = g.copyBandwidthGBs();
+            Tensor a = awayFromZero(new Rng(3), 4096, 4096), b = awayFromZero(new Rng(4), 4096, 4096);
+            Timing t = Timing.of(g.timeGemm(a, b, Tensor.zeros(4096, 4096), 3, 10, 2 * g.l2Bytes()));
+            gpuPeak = t.gflops(2.0 * 4096 * 4096 * 4096);
+            gpuName = g.description();
+        }
         List<DenseGemm> gemms = new ArrayList<>();
         OpenBlasGemm.load().gemm().ifPresent(gemms::add);
         gemms.add(new JavaGemm());
@@ -76,11 +89,13 @@ public final class BenchSweep {
         for (Workload w : config.workloads()) {
             wi++;
             progress.accept(String.format("[%d/%d] %s", wi, config.workloads().size(), w));
-            results.addAll(measure(w, gemms, rng.split(wi), peak, bw));
+            results.addAll(measure(w, gemms, gpus, rng.split(wi), peak, bw, gpuPeak, gpuBw));
         }
+        gpus.forEach(CudaBackend::close);
         String cpu = org.prune4j.backend.cpu.CpuInfo.probe().model() + ", " + Runtime.getRuntime().availableProcessors()
                 + " threads";
-        return new Report(java.time.LocalDate.now().toString(), machine(), cpu, peak, bw, results, skipped);
+        return new Report(java.time.LocalDate.now().toString(), machine(), cpu, peak, bw, gpuName, gpuPeak, gpuBw, results,
+                skipped);
     }
 
     /**
@@ -107,18 +122,34 @@ public final class BenchSweep {
         List<String> out = new ArrayList<>();
         for (String p : config.precisions()) {
             if (!p.equals("fp32")) {
-                out.add(p + ": the CPU backend computes in fp32; " + p + " runs need the CUDA backend");
+                out.add(p + ": the CPU backend computes in fp32, and the GPU's tensor-core (tf32, bf16) kernels are "
+                        + "not in this build yet");
             }
         }
-        try (Backend b = Backends.open("cuda")) {
-            out.add("cuda: opened (" + b.description() + ") but the sweep does not drive it yet");
-        } catch (RuntimeException e) {
-            out.add("cuda own kernels, cuBLAS, cuSPARSE, cuSPARSELt: " + e.getMessage());
+        out.add("cuSPARSELt: not bound in this build yet");
+        return out;
+    }
+
+    /** Every CUDA backend that opens (own kernels, cuBLAS, cuSPARSE); why not for the others. */
+    private static List<CudaBackend> openGpus(List<String> skipped) {
+        List<CudaBackend> out = new ArrayList<>();
+        for (String name : List.of("cuda", "cublas", "cusparse")) {
+            try {
+                Backend b = Backends.open(name);
+                if (b instanceof CudaBackend c) {
+                    out.add(c);
+                } else {
+                    b.close();
+                }
+            } catch (RuntimeException e) {
+                skipped.add(name + ": " + e.getMessage());
+            }
         }
         return out;
     }
 
-    private List<SweepResult> measure(Workload w, List<DenseGemm> gemms, Rng rng, double peak, double bw) {
+    private List<SweepResult> measure(Workload w, List<DenseGemm> gemms, List<CudaBackend> gpus, Rng rng, double peak,
+            double bw, double gpuPeak, double gpuBw) {
         int m = w.m(), k = w.k(), n = w.n();
         Tensor weight = awayFromZero(rng.split(1), m, k);
         long perCopy = 4L * ((long) k * n + (long) m * n);
@@ -143,6 +174,23 @@ public final class BenchSweep {
                     denseBytes, peak, bw, baseline, baselineMs, 0));
         }
         CpuBackend ref = new CpuBackend(gemms.get(0));
+        Tensor denseWant = Tensor.zeros(m, n);
+        ref.gemm(Op.N, Op.N, 1f, weight, xs[0], 0f, denseWant);
+        String gpuBaseline = null;
+        double gpuBaselineMs = Double.NaN;
+        for (CudaBackend g : gpus.stream().filter(g -> !g.sparseIsVendor()).sorted(
+                java.util.Comparator.comparing(g -> !g.denseIsVendor())).toList()) {
+            Tensor got = Tensor.filled(Float.NaN, m, n);
+            Timing t = Timing.of(g.timeGemm(weight, xs[0], got, config.warmup(), config.runs(), 2 * g.l2Bytes()));
+            double err = RelativeError.frobenius(got.data(), denseWant.data());
+            checkGpu(err, g.name() + " dense", w, 0);
+            if (gpuBaseline == null) {
+                gpuBaseline = "gpu dense " + g.name();
+                gpuBaselineMs = t.medianMs();
+            }
+            out.add(result(w, "dense", 0, "gpu dense " + g.name(), (long) m * k, t, w.denseFlops(), denseBytes, gpuPeak,
+                    gpuBw, gpuBaseline, gpuBaselineMs, err));
+        }
         List<Structure> structures = w.pattern() != null ? List.of(Structure.CSR) : config.structures();
         for (Structure s : structures) {
             double[] sparsities = w.pattern() != null ? new double[] {w.pattern().sparsity()} : config.sparsities();
@@ -166,9 +214,24 @@ public final class BenchSweep {
                 double flops = 2.0 * mask.keptCount() * n;
                 out.add(result(w, s.label(), sp, "cpu sparse", mask.keptCount(), t, flops, bytes(a, k, n), peak, bw,
                         baseline, baselineMs, err));
+                for (CudaBackend g : gpus.stream().filter(g -> !g.denseIsVendor()).toList()) {
+                    Tensor gy = Tensor.filled(Float.NaN, m, n);
+                    Timing gt = Timing.of(g.timeSpmm(a, xs[0], gy, config.warmup(), config.runs(), 2 * g.l2Bytes()));
+                    double gerr = RelativeError.frobenius(gy.data(), want.data());
+                    checkGpu(gerr, g.name() + " " + s.label(), w, sp);
+                    out.add(result(w, s.label(), sp, "gpu sparse " + g.name(), mask.keptCount(), gt, flops,
+                            bytes(a, k, n), gpuPeak, gpuBw, gpuBaseline, gpuBaselineMs, gerr));
+                }
             }
         }
         return out;
+    }
+
+    private static void checkGpu(double err, String what, Workload w, double sparsity) {
+        if (!(err < 1e-4)) {
+            throw new IllegalStateException(what + " on " + w + " at sparsity " + sparsity
+                    + " disagrees with the CPU reference (relative error " + err + "); not reporting its time");
+        }
     }
 
     private Timing timed(java.util.function.IntConsumer body) {

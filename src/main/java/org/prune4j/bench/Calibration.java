@@ -33,7 +33,7 @@ public record Calibration(String date, String machine, List<Entry> entries) {
         Map<String, List<Double>> byKey = new LinkedHashMap<>();
         Map<String, List<SweepResult>> series = new LinkedHashMap<>();
         for (SweepResult r : report.results()) {
-            if (r.backend().startsWith("cpu sparse")) {
+            if (r.backend().startsWith("cpu sparse") || r.backend().startsWith("gpu sparse ")) {
                 series.computeIfAbsent(r.backend() + "|" + r.family() + "|" + r.structure() + "|" + r.workload(),
                         k -> new ArrayList<>()).add(r);
             }
@@ -49,7 +49,8 @@ public record Calibration(String date, String machine, List<Entry> entries) {
             List<Double> sorted = ds.stream().sorted().toList();
             double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
                     : 0.5 * (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2));
-            entries.add(new Entry("cpu", p[1], p[2], median, ds.size()));
+            String backend = p[0].equals("cpu sparse") ? "cpu" : p[0].substring("gpu sparse ".length());
+            entries.add(new Entry(backend, p[1], p[2], median, ds.size()));
         });
         return new Calibration(report.date(), report.cpu(), entries);
     }

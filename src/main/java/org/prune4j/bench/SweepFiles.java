@@ -91,8 +91,11 @@ public final class SweepFiles {
         sb.append("# Sparse vs dense sweep\n\n");
         sb.append("- date: ").append(r.date()).append("\n- machine: ").append(r.cpu()).append("; ")
                 .append(r.machine()).append("\n- command: `").append(command).append("`\n");
-        sb.append(String.format(Locale.ROOT, "- measured peak %.0f GFLOP/s (FMA loop), bandwidth %.1f GB/s (triad)%n",
+        sb.append(String.format(Locale.ROOT, "- CPU: measured peak %.0f GFLOP/s (FMA loop), bandwidth %.1f GB/s (triad)%n",
                 r.peakGflops(), r.bandwidthGBs()));
+        sb.append(r.gpu().equals("none") ? "- GPU: none\n" : String.format(Locale.ROOT,
+                "- GPU: %s; roofline from the measured SGEMM rate %.0f GFLOP/s (4096^3) and copy bandwidth %.0f GB/s%n",
+                r.gpu(), r.gpuPeakGflops(), r.gpuBandwidthGBs()));
         sb.append("- every point: median of its runs after warm-up, activations rotated past the last-level cache, "
                 + "checked against the dense product of the same masked weight\n");
         for (String s : r.skipped()) {
@@ -155,6 +158,11 @@ public final class SweepFiles {
         double[] ai = {0.05, r.peakGflops() / r.bandwidthGBs(), 1000};
         series.add(new Plots.Series("roofline", ai, new double[] {ai[0] * r.bandwidthGBs(), r.peakGflops(),
             r.peakGflops()}));
+        if (Double.isFinite(r.gpuPeakGflops())) {
+            double[] g = {0.05, r.gpuPeakGflops() / r.gpuBandwidthGBs(), 1000};
+            series.add(new Plots.Series("roofline gpu", g, new double[] {g[0] * r.gpuBandwidthGBs(), r.gpuPeakGflops(),
+                r.gpuPeakGflops()}));
+        }
         String roof = name + "-roofline.png";
         Plots.scatter(dir.resolve(roof), "achieved GFLOP/s against the roofline", "flops per byte", "GFLOP/s", series);
         images.add(roof);

@@ -18,9 +18,27 @@ public record Timing(double medianMs, double minMs, double maxMs, int runs) {
             body.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
+        return of(ms);
+    }
+
+    /** Median, min and max of times measured elsewhere (device events). */
+    public static Timing of(double[] times) {
+        double[] ms = times.clone();
+        int runs = ms.length;
+        if (runs == 0) {
+            throw new IllegalArgumentException("no times to summarise");
+        }
         Arrays.sort(ms);
         double median = runs % 2 == 1 ? ms[runs / 2] : 0.5 * (ms[runs / 2 - 1] + ms[runs / 2]);
         return new Timing(median, ms[0], ms[runs - 1], runs);
+    }
+
+    public static Timing of(float[] times) {
+        double[] d = new double[times.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = times[i];
+        }
+        return of(d);
     }
 
     /** GFLOP/s for {@code flops} useful floating-point operations at the median time. */

@@ -132,8 +132,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSweep.Report r = new BenchSweep(config, msg -> System.err.println("[bench] " + msg)).run();
         List<String> allSkipped = new ArrayList<>(r.skipped());
         allSkipped.addAll(skipped);
-        r = new BenchSweep.Report(r.date(), r.machine(), r.cpu(), r.peakGflops(), r.bandwidthGBs(), r.results(),
-                allSkipped);
+        r = new BenchSweep.Report(r.date(), r.machine(), r.cpu(), r.peakGflops(), r.bandwidthGBs(), r.gpu(),
+                r.gpuPeakGflops(), r.gpuBandwidthGBs(), r.results(), allSkipped);
         String command = ("prune4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs())).trim();
         List<Path> files = SweepFiles.write(r, command, out, name);
         files.forEach(f -> System.out.println("wrote " + f));

@@ -55,7 +55,7 @@ public final class Plots {
         save(chart, file);
     }
 
-    /** Points without lines on log-log axes, except a series named "roofline", drawn as a line. */
+    /** Points without lines on log-log axes, except series named "roofline...", drawn as lines. */
     public static void scatter(Path file, String title, String xLabel, String yLabel, List<Series> series) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
                 .build();
@@ -68,7 +68,7 @@ public final class Plots {
                 continue;
             }
             XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
-            if (s.name().equals("roofline")) {
+            if (s.name().startsWith("roofline")) {
                 xy.setMarker(SeriesMarkers.NONE);
             } else {
                 xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

@@ -218,6 +218,127 @@ public final class CudaBackend implements Backend {
         return device;
     }
 
+    /** Whether dense products run on cuBLAS (the vendor baseline) rather than the project's SGEMM. */
+    public boolean denseIsVendor() {
+        return cublas != null;
+    }
+
+    /** Whether sparse products run on cuSPARSE rather than the project's CSR kernel. */
+    public boolean sparseIsVendor() {
+        return cusparse != null;
+    }
+
+    /**
+     * Device time of {@code c = a b} per run, by events around each launch: operands uploaded
+     * once, B and C rotated through enough copies to exceed {@code rotateBytes} (twice the L2),
+     * so no run finds its inputs in cache. C receives the last run's result for checking.
+     */
+    public synchronized float[] timeGemm(Tensor a, Tensor b, Tensor c, int warmup, int runs, long rotateBytes) {
+        int m = a.rows(), k = a.cols(), n = b.cols();
+        device.makeCurrent();
+        int copies = copies(4L * (b.size() + c.size()), rotateBytes);
+        DeviceBuffer[] bs = new DeviceBuffer[copies], cs = new DeviceBuffer[copies];
+        try (DeviceBuffer da = device.upload(a.data())) {
+            for (int i = 0; i < copies; i++) {
+                bs[i] = device.upload(b.data());
+                cs[i] = device.allocate(c.size());
+            }
+            float[] ms = new float[runs];
+            for (int r = -warmup; r < runs; r++) {
+                DeviceBuffer db = bs[Math.floorMod(r, copies)], dc = cs[Math.floorMod(r, copies)];
+                float t = device.time(() -> {
+                    if (cublas != null) {
+                        cublas.sgemm(false, false, m, n, k, 1f, da.ptr.address(), k, db.ptr.address(), n, 0f,
+                                dc.ptr.address(), n);
+                    } else {
+                        device.launch("p4j_sgemm", ceil(n, 64), ceil(m, 64), 256, m, n, k, 1f, da, k, 0, db, n, 0, 0f,
+                                dc, n);
+                    }
+                });
+                if (r >= 0) {
+                    ms[r] = t;
+                }
+            }
+            device.download(cs[Math.floorMod(runs - 1, copies)], c.data());
+            return ms;
+        } finally {
+            closeAll(bs);
+            closeAll(cs);
+        }
+    }
+
+    /** Device time of {@code y = w x} per run, as {@link #timeGemm}; the own kernel or cuSPARSE's CSR SpMM. */
+    public synchronized float[] timeSpmm(SparseMatrix w, Tensor x, Tensor y, int warmup, int runs, long rotateBytes) {
+        CsrMatrix a = csr(w);
+        int n = x.cols();
+        device.makeCurrent();
+        int copies = copies(4L * (x.size() + y.size()), rotateBytes);
+        DeviceBuffer[] xs = new DeviceBuffer[copies], ys = new DeviceBuffer[copies];
+        try (DeviceBuffer ptr = device.upload(a.rowPtr()); DeviceBuffer idx = device.upload(a.colIdx());
+                DeviceBuffer val = device.upload(a.values()); DeviceBuffer order = device.upload(rowOrder(a))) {
+            for (int i = 0; i < copies; i++) {
+                xs[i] = device.upload(x.data());
+                ys[i] = device.allocate(y.size());
+            }
+            float[] ms = new float[runs];
+            for (int r = -warmup; r < runs; r++) {
+                DeviceBuffer dx = xs[Math.floorMod(r, copies)], dy = ys[Math.floorMod(r, copies)];
+                float t = device.time(() -> {
+                    if (cusparse != null) {
+                        cusparse.spmm(a.rows(), a.cols(), a.nnz(), ptr, idx, val, dx, n, dy);
+                    } else {
+                        device.launch("p4j_csr_spmm_f32", ceil(a.rows(), 4), ceil(n, 128), 128, a.rows(), n, ptr, idx,
+                                val, order, dx, dy);
+                    }
+                });
+                if (r >= 0) {
+                    ms[r] = t;
+                }
+            }
+            device.download(ys[Math.floorMod(runs - 1, copies)], y.data());
+            return ms;
+        } finally {
+            closeAll(xs);
+            closeAll(ys);
+        }
+    }
+
+    /** Device-to-device copy bandwidth in GB/s (bytes read plus bytes written), best of 10 over 1 GiB. */
+    public synchronized double copyBandwidthGBs() {
+        long bytes = 1L << 30;
+        device.makeCurrent();
+        try (DeviceBuffer src = device.pool.allocate(bytes); DeviceBuffer dst = device.pool.allocate(bytes)) {
+            float best = Float.MAX_VALUE;
+            for (int i = 0; i < 10; i++) {
+                best = Math.min(best, device.time(() -> Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync(dst.ptr,
+                        src.ptr, bytes, device.stream()), "cuMemcpyDtoDAsync")));
+            }
+            return 2.0 * bytes / (best * 1e6);
+        }
+    }
+
+    /** The GPU's L2 size in bytes (for rotating benchmark inputs past it). */
+    public long l2Bytes() {
+        int[] v = new int[1];
+        jcuda.driver.CUdevice dev = new jcuda.driver.CUdevice();
+        Cuda.check(jcuda.driver.JCudaDriver.cuDeviceGet(dev, device.ordinal()), "cuDeviceGet");
+        Cuda.check(jcuda.driver.JCudaDriver.cuDeviceGetAttribute(v,
+                jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, dev), "cuDeviceGetAttribute(L2)");
+        return v[0];
+    }
+
+    private static int copies(long perCopy, long rotateBytes) {
+        return (int) Math.max(1, Math.min(16, (rotateBytes + perCopy - 1) / Math.max(1, perCopy)));
+    }
+
+    private static void closeAll(DeviceBuffer[] bufs) {
+        for (DeviceBuffer b : bufs) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
     /** Uploads t, runs body on its device copy, downloads the result into t. */
     private void elementwise(Tensor t, java.util.function.Consumer<DeviceBuffer> body) {
         device.makeCurrent();
