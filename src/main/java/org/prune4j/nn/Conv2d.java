@@ -1,6 +1,5 @@
 package org.prune4j.nn;
 
-import java.util.List;
 import org.prune4j.tensor.Tensor;
 
 /**
@@ -8,31 +7,30 @@ import org.prune4j.tensor.Tensor;
  * product: the weight is stored as outChannels x (inChannels * k * k), so a masked conv uses
  * the same dense or sparse kernels as a Linear layer.
  */
-public final class Conv2d implements WeightedLayer {
+public final class Conv2d extends AffineLayer {
     private final int inC;
     private final int outC;
     private final int k;
     private final int pad;
-    private final Parameter weight;
-    private final Parameter bias;
-    private final WeightProduct product;
     private Tensor cols;
     private int n, h, w, oh, ow;
     private Pass pass;
 
     public Conv2d(String name, int inChannels, int outChannels, int kernel, int padding) {
-        if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || padding < 0) {
-            throw new IllegalArgumentException(name + ": bad Conv2d(" + inChannels + ", " + outChannels + ", k="
-                    + kernel + ", pad=" + padding + ")");
-        }
+        super(name, checked(name, inChannels, outChannels, kernel, padding), inChannels * kernel * kernel,
+                inChannels * kernel * kernel, outChannels * kernel * kernel);
         this.inC = inChannels;
         this.outC = outChannels;
         this.k = kernel;
         this.pad = padding;
-        int fanIn = inC * k * k, fanOut = outC * k * k;
-        this.weight = new Parameter(name + ".weight", Parameter.Kind.WEIGHT, Tensor.zeros(outC, fanIn), fanIn, fanOut);
-        this.bias = new Parameter(name + ".bias", Parameter.Kind.BIAS, Tensor.zeros(outC), fanIn, fanOut);
-        this.product = new WeightProduct(weight);
+    }
+
+    private static int checked(String name, int inChannels, int outChannels, int kernel, int padding) {
+        if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || padding < 0) {
+            throw new IllegalArgumentException(name + ": bad Conv2d(" + inChannels + ", " + outChannels + ", k="
+                    + kernel + ", pad=" + padding + ")");
+        }
+        return outChannels;
     }
 
     @Override
@@ -53,18 +51,12 @@ public final class Conv2d implements WeightedLayer {
         }
         pass = p;
         cols = im2col(x.data());
-        Tensor y = product.forward(cols, p.backend());
-        p.backend().addRowVector(y, bias.value());
-        return toChannelsFirst(y);
+        return toChannelsFirst(affine(cols, p.backend()));
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        Tensor dyRows = toRows(dy);
-        product.backwardWeight(dyRows, cols, pass.backend());
-        pass.backend().sumRows(dyRows, bias.grad());
-        Tensor dcols = product.backwardInput(dyRows, pass.backend());
-        return col2im(dcols.data());
+        return col2im(affineBackward(toRows(dy), cols, pass.backend()).data());
     }
 
     /** Rows are (image, oy, ox), columns (channel, ky, kx). */
@@ -155,26 +147,6 @@ public final class Conv2d implements WeightedLayer {
             }
         }
         return Tensor.wrap(dst, n * hw, outC);
-    }
-
-    @Override
-    public Parameter weight() {
-        return weight;
-    }
-
-    @Override
-    public String chooseKernel(KernelPolicy policy) {
-        return product.choose(policy);
-    }
-
-    @Override
-    public boolean sparseKernel() {
-        return product.isSparse();
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(weight, bias);
     }
 
     @Override

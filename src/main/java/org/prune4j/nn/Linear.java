@@ -1,27 +1,25 @@
 package org.prune4j.nn;
 
-import java.util.List;
 import org.prune4j.tensor.Tensor;
 
 /** Fully connected layer {@code y = x W^T + b}, W stored outputs x inputs. */
-public final class Linear implements WeightedLayer {
+public final class Linear extends AffineLayer {
     private final int in;
     private final int out;
-    private final Parameter weight;
-    private final Parameter bias;
-    private final WeightProduct product;
     private Tensor x;
     private Pass pass;
 
     public Linear(String name, int in, int out) {
+        super(name, checked(name, in, out), in, in, out);
+        this.in = in;
+        this.out = out;
+    }
+
+    private static int checked(String name, int in, int out) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException(name + ": Linear sizes must be positive, got " + in + " -> " + out);
         }
-        this.in = in;
-        this.out = out;
-        this.weight = new Parameter(name + ".weight", Parameter.Kind.WEIGHT, Tensor.zeros(out, in), in, out);
-        this.bias = new Parameter(name + ".bias", Parameter.Kind.BIAS, Tensor.zeros(out), in, out);
-        this.product = new WeightProduct(weight);
+        return out;
     }
 
     @Override
@@ -32,36 +30,12 @@ public final class Linear implements WeightedLayer {
         }
         x = input;
         pass = p;
-        Tensor y = product.forward(input, p.backend());
-        p.backend().addRowVector(y, bias.value());
-        return y;
+        return affine(input, p.backend());
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        product.backwardWeight(dy, x, pass.backend());
-        pass.backend().sumRows(dy, bias.grad());
-        return product.backwardInput(dy, pass.backend());
-    }
-
-    @Override
-    public Parameter weight() {
-        return weight;
-    }
-
-    @Override
-    public String chooseKernel(KernelPolicy policy) {
-        return product.choose(policy);
-    }
-
-    @Override
-    public boolean sparseKernel() {
-        return product.isSparse();
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(weight, bias);
+        return affineBackward(dy, x, pass.backend());
     }
 
     @Override
