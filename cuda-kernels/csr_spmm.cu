@@ -17,7 +17,7 @@ __device__ __forceinline__ float to_f32(float v) { return v; }
 __device__ __forceinline__ float to_f32(__half v) { return __half2float(v); }
 __device__ __forceinline__ float to_f32(__nv_bfloat16 v) { return __bfloat162float(v); }
 
-constexpr int WARPS = 4;
+
 
 // V consecutive values of one X row, zero past the end; one 16-byte load for aligned fp32.
 template <typename T, int V>
@@ -38,7 +38,7 @@ __device__ void csr_spmm(int rows, int n, const int* __restrict__ row_ptr, const
                          const T* __restrict__ values, const int* __restrict__ row_order,
                          const T* __restrict__ x, float* __restrict__ y) {
   const int lane = threadIdx.x & 31;
-  const int slot = blockIdx.x * WARPS + (threadIdx.x >> 5);
+  const int slot = blockIdx.x * P4J_WARPS + (threadIdx.x >> 5);
   if (slot >= rows) return;
   const int row = row_order ? row_order[slot] : slot;
   const int col0 = (blockIdx.y * 32 + lane) * V;
@@ -97,7 +97,7 @@ P4J_KERNEL void p4j_csr_spmm_bf16(int rows, int n, const int* row_ptr, const int
 P4J_KERNEL void p4j_sddmm_f32(int rows, int kdim, const int* __restrict__ row_ptr, const int* __restrict__ col_idx,
                               const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ out) {
   const int lane = threadIdx.x & 31;
-  const int row = blockIdx.x * WARPS + (threadIdx.x >> 5);
+  const int row = blockIdx.x * P4J_WARPS + (threadIdx.x >> 5);
   if (row >= rows) return;
   const float* ar = a + (size_t)row * kdim;
   for (int p = row_ptr[row]; p < row_ptr[row + 1]; p++) {

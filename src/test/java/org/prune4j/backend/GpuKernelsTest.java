@@ -221,6 +221,42 @@ class GpuKernelsTest {
     }
 
     @Test
+    void bsrOnTensorCoresInEveryPrecision() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        Rng rng = new Rng(SEED + 5);
+        // 1x1, shapes that are not multiples of a block or a 16-wide tile, n = 1
+        int[][] shapes = {{1, 1, 1}, {37, 53, 67}, {64, 96, 16}, {100, 70, 1}, {129, 160, 130}};
+        for (org.prune4j.backend.cuda.TensorCorePrecision p : org.prune4j.backend.cuda.TensorCorePrecision.values()) {
+            for (int bs : new int[] {16, 32}) {
+                for (int[] s : shapes) {
+                    for (Kind kind : Kind.values()) {
+                        Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+                        Mask mask = org.prune4j.TestMasks.unstructured(s[0], s[1], kind, rng);
+                        org.prune4j.sparse.BsrMatrix bsr = org.prune4j.sparse.BsrMatrix.fromDense(w, mask, bs, bs);
+                        for (Op op : Op.values()) {
+                            int in = op == Op.N ? s[1] : s[0], out = op == Op.N ? s[0] : s[1];
+                            Tensor x = Tensor.uniform(rng, -1, 1, in, s[2]);
+                            Tensor wr = mask.apply(w), xr = x.copy();
+                            for (int i = 0; i < wr.size(); i++) {
+                                wr.data()[i] = p.round(wr.data()[i]);
+                            }
+                            for (int i = 0; i < xr.size(); i++) {
+                                xr.data()[i] = p.round(xr.data()[i]);
+                            }
+                            double[] abs = new double[out * s[2]];
+                            double[] want = Reference.matmul(wr, op == Op.T, xr, abs);
+                            Tensor y = Tensor.filled(Float.NaN, out, s[2]);
+                            gpu.spmmTensorCore(bsr, op, x, y, p);
+                            Reference.assertClose(y.data(), want, abs, in, p + " bsr" + bs + " " + op + " " + s[0] + "x"
+                                    + s[1] + " n=" + s[2] + " " + kind + ", seed " + SEED);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void realDlmcPatterns() throws Exception {
         Path dir = Stream.of("../shared/data/dlmc", "shared/data/dlmc").map(Path::of).filter(Files::isDirectory)
                 .findFirst().orElse(null);

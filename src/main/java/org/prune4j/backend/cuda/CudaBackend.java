@@ -126,6 +126,53 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * {@code y = op(w) x} on tensor cores for BSR weights with square 16x16 or 32x32 blocks, in
+     * the given operand precision with fp32 accumulation. X and Y are zero-padded on the host so
+     * every WMMA tile is whole; block rows run longest first.
+     */
+    public synchronized void spmmTensorCore(org.prune4j.sparse.BsrMatrix w, Op opW, Tensor x, Tensor y,
+            TensorCorePrecision precision) {
+        Shapes.spmm(w, opW, x, y);
+        org.prune4j.sparse.BsrMatrix a = opW == Op.N ? w : w.transpose();
+        int bs = a.blockRows();
+        if (bs != a.blockCols() || (bs != 16 && bs != 32)) {
+            throw new IllegalArgumentException("tensor-core BSR needs square 16x16 or 32x32 blocks, got " + a.blockRows()
+                    + "x" + a.blockCols() + "; use spmm for other block shapes");
+        }
+        int n = x.cols(), nPad = ceil(n, 16) * 16, xRows = a.gridCols() * bs, yRows = a.gridRows() * bs;
+        float[] xp = new float[xRows * nPad];
+        for (int r = 0; r < x.rows(); r++) {
+            System.arraycopy(x.data(), r * n, xp, r * nPad, n);
+        }
+        int[] ptr = a.blockRowPtr();
+        long[] keys = new long[a.gridRows()];
+        for (int r = 0; r < keys.length; r++) {
+            keys[r] = ((long) -(ptr[r + 1] - ptr[r]) << 32) | r;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[keys.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (int) keys[i];
+        }
+        device.makeCurrent();
+        boolean half = precision != TensorCorePrecision.TF32;
+        HalfFormat hf = precision == TensorCorePrecision.FP16 ? HalfFormat.FP16 : HalfFormat.BF16;
+        try (DeviceBuffer dptr = device.upload(ptr); DeviceBuffer didx = device.upload(a.blockColIdx());
+                DeviceBuffer dval = half ? device.upload(hf.encode(a.values())) : device.upload(a.values());
+                DeviceBuffer dx = half ? device.upload(hf.encode(xp)) : device.upload(xp);
+                DeviceBuffer dord = device.upload(order); DeviceBuffer dy = device.allocate((long) yRows * nPad)) {
+            int warps = a.gridRows() * (nPad / 16);
+            device.launch("p4j_bsr" + bs + "_wmma_" + precision.suffix(), ceil(warps, 4), 1, 128, a.gridRows(), nPad,
+                    dptr, didx, dval, dord, dx, dy);
+            float[] yp = new float[yRows * nPad];
+            device.download(dy, yp);
+            for (int r = 0; r < y.rows(); r++) {
+                System.arraycopy(yp, r * nPad, y.data(), r * n, n);
+            }
+        }
+    }
+
     @Override
     public synchronized void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
         Shapes.sddmm(a, b, pattern, out);
