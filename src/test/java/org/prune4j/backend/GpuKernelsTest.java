@@ -257,6 +257,36 @@ class GpuKernelsTest {
     }
 
     @Test
+    void twoFourOnSparseTensorCores() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        Rng rng = new Rng(SEED + 7);
+        int[][] shapes = {{1, 1, 1}, {37, 53, 67}, {16, 32, 32}, {129, 70, 130}, {64, 200, 1}};
+        for (HalfFormat f : HalfFormat.values()) {
+            for (int[] s : shapes) {
+                for (Kind kind : Kind.values()) {
+                    Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+                    Mask mask = org.prune4j.TestMasks.nm(s[0], s[1], 2, 4, kind, rng);
+                    org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromDense(w, mask);
+                    Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
+                    Tensor wr = tf.toDense(), xr = x.copy();
+                    for (int i = 0; i < wr.size(); i++) {
+                        wr.data()[i] = f.round(wr.data()[i]);
+                    }
+                    for (int i = 0; i < xr.size(); i++) {
+                        xr.data()[i] = f.round(xr.data()[i]);
+                    }
+                    double[] abs = new double[s[0] * s[2]];
+                    double[] want = Reference.matmul(wr, false, xr, abs);
+                    Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
+                    gpu.spmmTwoFour(tf, x, y, f);
+                    Reference.assertClose(y.data(), want, abs, s[1], f + " 2:4 " + s[0] + "x" + s[1] + " n=" + s[2]
+                            + " " + kind + ", seed " + SEED);
+                }
+            }
+        }
+    }
+
+    @Test
     void realDlmcPatterns() throws Exception {
         Path dir = Stream.of("../shared/data/dlmc", "shared/data/dlmc").map(Path::of).filter(Files::isDirectory)
                 .findFirst().orElse(null);

@@ -173,6 +173,60 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** A 2:4 weight padded for the sparse tensor-core kernel, built once per weight and format. */
+    private record PackedTwoFour(int rowsPad, int kPad, short[] values, short[] meta) {
+    }
+
+    private final Map<org.prune4j.sparse.TwoFourMatrix, Map<HalfFormat, PackedTwoFour>> packed =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    private PackedTwoFour pack(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
+        return packed.computeIfAbsent(w, k -> new java.util.EnumMap<>(HalfFormat.class)).computeIfAbsent(f, k -> {
+            int pc = w.paddedCols(), rowsPad = ceil(w.rows(), 16) * 16, kPad = ceil(pc, 32) * 32;
+            short[] vals = new short[rowsPad * kPad / 2];
+            short[] meta = new short[rowsPad * kPad / 16];
+            // Padding groups keep positions 0 and 1 (nibble 0x4) with zero values: ordered metadata
+            // must be valid everywhere, including where nothing is stored.
+            Arrays.fill(meta, (short) 0x4444);
+            short[] enc = f.encode(w.values());
+            short[] wm = w.metadata();
+            for (int i = 0; i < w.rows(); i++) {
+                System.arraycopy(enc, i * pc / 2, vals, i * kPad / 2, pc / 2);
+                System.arraycopy(wm, i * pc / 16, meta, i * kPad / 16, pc / 16);
+            }
+            return new PackedTwoFour(rowsPad, kPad, vals, meta);
+        });
+    }
+
+    /**
+     * {@code y = w x} on sparse tensor cores (mma.sp, 2:4) with the weight and activations in fp16
+     * or bf16 and fp32 accumulation. The weight's padded form is built once and cached; only X
+     * is converted per call. The transposed product of a 2:4 weight is not 2:4 along K: use
+     * {@link #spmm} for it.
+     */
+    public synchronized void spmmTwoFour(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format) {
+        Shapes.spmm(w, Op.N, x, y);
+        PackedTwoFour p = pack(w, format);
+        int n = x.cols(), nPad = ceil(n, 32) * 32;
+        float[] xp = new float[p.kPad() * nPad];
+        for (int r = 0; r < x.rows(); r++) {
+            System.arraycopy(x.data(), r * n, xp, r * nPad, n);
+        }
+        device.makeCurrent();
+        try (DeviceBuffer dv = device.upload(p.values()); DeviceBuffer dm = device.upload(p.meta());
+                DeviceBuffer dx = device.upload(format.encode(xp));
+                DeviceBuffer dy = device.allocate((long) p.rowsPad() * nPad)) {
+            int warps = (p.rowsPad() / 16) * (nPad / 32);
+            device.launch(format == HalfFormat.BF16 ? "p4j_two_four_bf16" : "p4j_two_four_f16", ceil(warps, 4), 1, 128,
+                    p.rowsPad(), p.kPad(), nPad, dv, dm, dx, dy);
+            float[] yp = new float[p.rowsPad() * nPad];
+            device.download(dy, yp);
+            for (int r = 0; r < y.rows(); r++) {
+                System.arraycopy(yp, r * nPad, y.data(), r * n, n);
+            }
+        }
+    }
+
     @Override
     public synchronized void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
         Shapes.sddmm(a, b, pattern, out);
