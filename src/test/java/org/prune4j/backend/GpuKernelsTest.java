@@ -287,6 +287,34 @@ class GpuKernelsTest {
     }
 
     @Test
+    void compactedChannelsOnTensorCores() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        Rng rng = new Rng(SEED + 9);
+        for (org.prune4j.backend.cuda.TensorCorePrecision p : org.prune4j.backend.cuda.TensorCorePrecision.values()) {
+            for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 67}, {96, 64, 16}, {129, 70, 130}}) {
+                for (Kind kind : Kind.values()) {
+                    Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+                    Mask mask = org.prune4j.TestMasks.channels(s[0], s[1], kind, rng);
+                    org.prune4j.sparse.CompactedMatrix c = org.prune4j.sparse.CompactedMatrix.fromDense(w, mask);
+                    Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
+                    Tensor wr = mask.apply(w), xr = x.copy();
+                    for (int i = 0; i < wr.size(); i++) {
+                        wr.data()[i] = p.round(wr.data()[i]);
+                    }
+                    for (int i = 0; i < xr.size(); i++) {
+                        xr.data()[i] = p.round(xr.data()[i]);
+                    }
+                    double[] abs = new double[s[0] * s[2]];
+                    double[] want = Reference.matmul(wr, false, xr, abs);
+                    Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
+                    gpu.spmmCompactedTensorCore(c, x, y, p);
+                    Reference.assertClose(y.data(), want, abs, s[1], p + " compacted " + s[0] + "x" + s[1] + " " + kind);
+                }
+            }
+        }
+    }
+
+    @Test
     void realDlmcPatterns() throws Exception {
         Path dir = Stream.of("../shared/data/dlmc", "shared/data/dlmc").map(Path::of).filter(Files::isDirectory)
                 .findFirst().orElse(null);

@@ -173,6 +173,38 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * {@code y = w x} for a channel-compacted weight on tensor cores: the kept block (kept rows x
+     * kept columns) times the kept rows of X, as a dense GEMM padded to 16 (one BSR-16 block row
+     * per 16 kept channels, every block present), then scattered back; pruned output channels
+     * are zero.
+     */
+    public synchronized void spmmCompactedTensorCore(org.prune4j.sparse.CompactedMatrix w, Tensor x, Tensor y,
+            TensorCorePrecision precision) {
+        Shapes.spmm(w, Op.N, x, y);
+        int[] rowsKept = w.keptRows(), colsKept = w.keptCols();
+        int n = x.cols();
+        java.util.Arrays.fill(y.data(), 0f);
+        if (rowsKept.length == 0 || colsKept.length == 0) {
+            return;
+        }
+        Tensor block = w.block();
+        Tensor xk = Tensor.zeros(colsKept.length, n);
+        for (int j = 0; j < colsKept.length; j++) {
+            System.arraycopy(x.data(), colsKept[j] * n, xk.data(), j * n, n);
+        }
+        org.prune4j.sparse.BsrMatrix dense = denseBlocks.computeIfAbsent(w, k -> org.prune4j.sparse.BsrMatrix.fromDense(
+                block, org.prune4j.sparse.Mask.all(block.rows(), block.cols()), 16, 16));
+        Tensor yk = Tensor.zeros(rowsKept.length, n);
+        spmmTensorCore(dense, Op.N, xk, yk, precision);
+        for (int i = 0; i < rowsKept.length; i++) {
+            System.arraycopy(yk.data(), i * n, y.data(), rowsKept[i] * n, n);
+        }
+    }
+
+    private final Map<org.prune4j.sparse.CompactedMatrix, org.prune4j.sparse.BsrMatrix> denseBlocks =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     /** A 2:4 weight padded for the sparse tensor-core kernel, built once per weight and format. */
     private record PackedTwoFour(int rowsPad, int kPad, short[] values, short[] meta) {
     }
