@@ -60,6 +60,7 @@ public final class DoctorCommand implements Callable<Integer> {
             NativeLibraries.Found f = NativeLibraries.find(lib[0]);
             out.printf("  %-18s %s: %s%n", lib[0], lib[1], f.loaded() ? "loads from " + f.detail() : "no (" + f.detail() + ")");
         }
+        out.println("  cusparselt " + org.prune4j.backend.cuda.CudaBackend.cusparseLtVersion());
         out.println("  backends");
         for (BackendProvider p : Backends.providers()) {
             Availability a = p.probe();

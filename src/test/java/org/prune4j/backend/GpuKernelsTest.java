@@ -315,6 +315,25 @@ class GpuKernelsTest {
     }
 
     @Test
+    void ourTwoFourKernelAndCusparseLtAgreeOnTheSameWeight() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        assumeTrue(CudaBackend.cusparseLtVersion().matches("\\d.*"), "cuSPARSELt: " + CudaBackend.cusparseLtVersion());
+        Rng rng = new Rng(SEED + 13);
+        for (int[] s : new int[][] {{32, 64, 32}, {37, 53, 67}, {256, 512, 128}}) {
+            Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+            org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromDense(w,
+                    org.prune4j.TestMasks.nm(s[0], s[1], 2, 4, Kind.DENSE, rng));
+            Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
+            Tensor ours = Tensor.filled(Float.NaN, s[0], s[2]), lt = Tensor.filled(Float.NaN, s[0], s[2]);
+            gpu.spmmTwoFour(tf, x, ours, HalfFormat.BF16);
+            gpu.spmmCusparseLt(tf, x, lt);
+            // cuSPARSELt writes bf16, so the two differ by its output rounding: 2^-8 relative
+            double err = org.prune4j.bench.RelativeError.frobenius(lt.data(), ours.data());
+            assertTrue(err < 1e-2, "ours vs cuSPARSELt relative error " + err + " at " + s[0] + "x" + s[1]);
+        }
+    }
+
+    @Test
     void realDlmcPatterns() throws Exception {
         Path dir = Stream.of("../shared/data/dlmc", "shared/data/dlmc").map(Path::of).filter(Files::isDirectory)
                 .findFirst().orElse(null);

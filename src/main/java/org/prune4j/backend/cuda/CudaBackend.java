@@ -259,6 +259,66 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    private CusparseLt cusparseLt;
+
+    /** Compressed cuSPARSELt weights by (weight, padded width); the oldest is freed past eight. */
+    private final Map<Object, CusparseLt.Prepared> ltPlans = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, CusparseLt.Prepared> eldest) {
+            if (size() > 8) {
+                eldest.getValue().close();
+                return true;
+            }
+            return false;
+        }
+    };
+
+    /** The installed cuSPARSELt's version, or why it is not usable; needs no GPU. */
+    public static String cusparseLtVersion() {
+        return CusparseLt.version();
+    }
+
+    /**
+     * {@code y = w x} through cuSPARSELt (bf16 in and out, fp32 compute): the vendor 2:4 baseline.
+     * The weight is prune-checked, compressed and planned once per activation width and kept;
+     * per call only X is converted and the product run.
+     */
+    public synchronized void spmmCusparseLt(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y) {
+        Shapes.spmm(w, Op.N, x, y);
+        device.makeCurrent();
+        if (cusparseLt == null) {
+            cusparseLt = CusparseLt.open(device);
+        }
+        int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32, n = x.cols(), nPad = ceil(n, 32) * 32;
+        CusparseLt.Prepared plan = ltPlans.computeIfAbsent(java.util.List.of(System.identityHashCode(w), w, nPad), key -> {
+            float[] a = new float[m * k];
+            Tensor dense = w.toDense();
+            for (int r = 0; r < w.rows(); r++) {
+                System.arraycopy(dense.data(), r * w.cols(), a, r * k, w.cols());
+            }
+            try (DeviceBuffer da = device.upload(HalfFormat.BF16.encode(a))) {
+                return cusparseLt.new Prepared(da, m, k, nPad);
+            }
+        });
+        float[] xp = new float[k * nPad];
+        for (int r = 0; r < x.rows(); r++) {
+            System.arraycopy(x.data(), r * n, xp, r * nPad, n);
+        }
+        try (DeviceBuffer dx = device.upload(HalfFormat.BF16.encode(xp));
+                DeviceBuffer dd = device.pool.allocate(2L * m * nPad)) {
+            plan.matmul(dx, dd);
+            short[] out = new short[m * nPad];
+            Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync(jcuda.Pointer.to(out), dd.ptr, 2L * out.length,
+                    device.stream()), "cuMemcpyDtoHAsync");
+            device.synchronize();
+            for (int r = 0; r < y.rows(); r++) {
+                for (int j = 0; j < n; j++) {
+                    y.data()[r * n + j] = HalfFormat.BF16.decode(out[r * nPad + j]);
+                }
+            }
+        }
+    }
+
     @Override
     public synchronized void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
         Shapes.sddmm(a, b, pattern, out);
@@ -338,6 +398,11 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void close() {
+        ltPlans.values().forEach(CusparseLt.Prepared::close);
+        ltPlans.clear();
+        if (cusparseLt != null) {
+            cusparseLt.close();
+        }
         if (cublas != null) {
             cublas.close();
         }
