@@ -23,6 +23,7 @@ final class Cublas implements AutoCloseable {
     private final String soname;
     private final MethodHandle sgemm;
     private final MethodHandle destroy;
+    private final MethodHandle gemmEx;
     private final MemorySegment handle;
     private final int version;
 
@@ -39,6 +40,9 @@ final class Cublas implements AutoCloseable {
         this.sgemm = linker.downcallHandle(symbol(lib, "cublasSgemm_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
                 ADDRESS, JAVA_INT));
+        this.gemmEx = linker.downcallHandle(symbol(lib, "cublasGemmEx"), FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ADDRESS);
             Cuda.checkLibrary((int) create.invokeExact(out), "cuBLAS", "cublasCreate_v2");
@@ -92,6 +96,24 @@ final class Cublas implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new CudaException("cublasSgemm_v2 call failed: " + t, -1);
+        }
+    }
+
+    /**
+     * Row-major {@code C (fp32) = A B} with A and B in bf16, fp32 compute (cublasGemmEx): the
+     * dense vendor baseline of the tensor-core kernels.
+     */
+    void gemmBf16(int m, int n, int k, long a, long b, long c) {
+        final int bf16 = 14, f32 = 0, compute32f = 68, algoDefault = -1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment al = arena.allocateFrom(JAVA_FLOAT, 1f), be = arena.allocateFrom(JAVA_FLOAT, 0f);
+            int status = (int) gemmEx.invokeExact(handle, 0, 0, n, m, k, al, MemorySegment.ofAddress(b), bf16, n,
+                    MemorySegment.ofAddress(a), bf16, k, be, MemorySegment.ofAddress(c), f32, n, compute32f, algoDefault);
+            Cuda.checkLibrary(status, "cuBLAS", "cublasGemmEx(bf16, " + m + "x" + n + "x" + k + ")");
+        } catch (CudaException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new CudaException("cublasGemmEx call failed: " + t, -1);
         }
     }
 

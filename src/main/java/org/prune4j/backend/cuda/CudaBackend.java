@@ -146,15 +146,7 @@ public final class CudaBackend implements Backend {
             System.arraycopy(x.data(), r * n, xp, r * nPad, n);
         }
         int[] ptr = a.blockRowPtr();
-        long[] keys = new long[a.gridRows()];
-        for (int r = 0; r < keys.length; r++) {
-            keys[r] = ((long) -(ptr[r + 1] - ptr[r]) << 32) | r;
-        }
-        Arrays.sort(keys);
-        int[] order = new int[keys.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = (int) keys[i];
-        }
+        int[] order = blockRowOrder(a);
         device.makeCurrent();
         boolean half = precision != TensorCorePrecision.TF32;
         HalfFormat hf = precision == TensorCorePrecision.FP16 ? HalfFormat.FP16 : HalfFormat.BF16;
@@ -206,13 +198,13 @@ public final class CudaBackend implements Backend {
             Collections.synchronizedMap(new WeakHashMap<>());
 
     /** A 2:4 weight padded for the sparse tensor-core kernel, built once per weight and format. */
-    private record PackedTwoFour(int rowsPad, int kPad, short[] values, short[] meta) {
+    record PackedTwoFour(int rowsPad, int kPad, short[] values, short[] meta) {
     }
 
     private final Map<org.prune4j.sparse.TwoFourMatrix, Map<HalfFormat, PackedTwoFour>> packed =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    private PackedTwoFour pack(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
+    PackedTwoFour pack(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
         return packed.computeIfAbsent(w, k -> new java.util.EnumMap<>(HalfFormat.class)).computeIfAbsent(f, k -> {
             int pc = w.paddedCols(), rowsPad = ceil(w.rows(), 16) * 16, kPad = ceil(pc, 32) * 32;
             short[] vals = new short[rowsPad * kPad / 2];
@@ -273,6 +265,37 @@ public final class CudaBackend implements Backend {
         }
     };
 
+    /** The weight compressed and planned for activations of width nPad (a multiple of 32). */
+    CusparseLt.Prepared ltPlan(org.prune4j.sparse.TwoFourMatrix w, int nPad) {
+        if (cusparseLt == null) {
+            cusparseLt = CusparseLt.open(device);
+        }
+        int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32;
+        return ltPlans.computeIfAbsent(java.util.List.of(System.identityHashCode(w), w, nPad), key -> {
+            float[] a = new float[m * k];
+            Tensor dense = w.toDense();
+            for (int r = 0; r < w.rows(); r++) {
+                System.arraycopy(dense.data(), r * w.cols(), a, r * k, w.cols());
+            }
+            try (DeviceBuffer da = device.upload(HalfFormat.BF16.encode(a))) {
+                return cusparseLt.new Prepared(da, m, k, nPad);
+            }
+        });
+    }
+
+    /** cuBLAS for the tensor-core baselines, loaded on first use when this backend's dense path is its own. */
+    Cublas cublasForBaselines() {
+        if (cublas != null) {
+            return cublas;
+        }
+        if (baselineCublas == null) {
+            baselineCublas = Cublas.load(device.streamHandle());
+        }
+        return baselineCublas;
+    }
+
+    private Cublas baselineCublas;
+
     /** The installed cuSPARSELt's version, or why it is not usable; needs no GPU. */
     public static String cusparseLtVersion() {
         return CusparseLt.version();
@@ -286,20 +309,8 @@ public final class CudaBackend implements Backend {
     public synchronized void spmmCusparseLt(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y) {
         Shapes.spmm(w, Op.N, x, y);
         device.makeCurrent();
-        if (cusparseLt == null) {
-            cusparseLt = CusparseLt.open(device);
-        }
         int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32, n = x.cols(), nPad = ceil(n, 32) * 32;
-        CusparseLt.Prepared plan = ltPlans.computeIfAbsent(java.util.List.of(System.identityHashCode(w), w, nPad), key -> {
-            float[] a = new float[m * k];
-            Tensor dense = w.toDense();
-            for (int r = 0; r < w.rows(); r++) {
-                System.arraycopy(dense.data(), r * w.cols(), a, r * k, w.cols());
-            }
-            try (DeviceBuffer da = device.upload(HalfFormat.BF16.encode(a))) {
-                return cusparseLt.new Prepared(da, m, k, nPad);
-            }
-        });
+        CusparseLt.Prepared plan = ltPlan(w, nPad);
         float[] xp = new float[k * nPad];
         for (int r = 0; r < x.rows(); r++) {
             System.arraycopy(x.data(), r * n, xp, r * nPad, n);
@@ -402,6 +413,9 @@ public final class CudaBackend implements Backend {
         ltPlans.clear();
         if (cusparseLt != null) {
             cusparseLt.close();
+        }
+        if (baselineCublas != null) {
+            baselineCublas.close();
         }
         if (cublas != null) {
             cublas.close();
@@ -525,11 +539,11 @@ public final class CudaBackend implements Backend {
         return v[0];
     }
 
-    private static int copies(long perCopy, long rotateBytes) {
+    static int copies(long perCopy, long rotateBytes) {
         return (int) Math.max(1, Math.min(16, (rotateBytes + perCopy - 1) / Math.max(1, perCopy)));
     }
 
-    private static void closeAll(DeviceBuffer[] bufs) {
+    static void closeAll(DeviceBuffer[] bufs) {
         for (DeviceBuffer b : bufs) {
             if (b != null) {
                 b.close();
@@ -562,24 +576,30 @@ public final class CudaBackend implements Backend {
         return asCsr.computeIfAbsent(w, m -> CsrMatrix.fromDense(m.toDense()));
     }
 
-    /** Rows longest first, so warps that start together finish together; computed once per matrix. */
-    int[] rowOrder(CsrMatrix a) {
-        return rowOrders.computeIfAbsent(a, m -> {
-            int[] ptr = m.rowPtr();
-            long[] keys = new long[m.rows()];
-            for (int r = 0; r < keys.length; r++) {
-                keys[r] = ((long) -(ptr[r + 1] - ptr[r]) << 32) | r;
-            }
-            Arrays.sort(keys);
-            int[] order = new int[keys.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = (int) keys[i];
-            }
-            return order;
-        });
+    /** Block rows with the most blocks first. */
+    int[] blockRowOrder(org.prune4j.sparse.BsrMatrix a) {
+        return longestFirst(a.blockRowPtr(), a.gridRows());
     }
 
-    private static int ceil(int a, int b) {
+    private static int[] longestFirst(int[] ptr, int rows) {
+        long[] keys = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            keys[r] = ((long) -(ptr[r + 1] - ptr[r]) << 32) | r;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
+    }
+
+    /** Rows longest first, so warps that start together finish together; computed once per matrix. */
+    int[] rowOrder(CsrMatrix a) {
+        return rowOrders.computeIfAbsent(a, m -> longestFirst(m.rowPtr(), m.rows()));
+    }
+
+    static int ceil(int a, int b) {
         return (a + b - 1) / b;
     }
 

@@ -1,0 +1,153 @@
+package org.prune4j.backend.cuda;
+
+import java.util.function.Consumer;
+import org.prune4j.sparse.BsrMatrix;
+import org.prune4j.sparse.TwoFourMatrix;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * Device-event timings of the tensor-core paths, for the speed table: operands converted and
+ * uploaded once, activations rotated through copies past twice the L2, one event pair per run,
+ * and the last run's output returned (as fp32) so the caller can check it before trusting the
+ * time. All in bf16 with fp32 accumulation.
+ */
+public final class TensorCoreTimer {
+
+    /** Per-run milliseconds and the last output, rows x n. */
+    public record Run(float[] ms, float[] output) {
+    }
+
+    private final CudaBackend backend;
+    private final CudaDevice device;
+    private final int warmup;
+    private final int runs;
+
+    public TensorCoreTimer(CudaBackend backend, int warmup, int runs) {
+        this.backend = backend;
+        this.device = backend.device();
+        this.warmup = warmup;
+        this.runs = runs;
+    }
+
+    /** cuBLAS bf16 dense GEMM (cublasGemmEx), the vendor baseline. */
+    public Run denseBf16(Tensor w, Tensor x) {
+        int m = w.rows(), k = w.cols(), n = x.cols();
+        Cublas cublas = backend.cublasForBaselines();
+        try (DeviceBuffer da = device.upload(HalfFormat.BF16.encode(w.data()))) {
+            return rotate(HalfFormat.BF16.encode(x.data()), 4L * m * n, m, n, n,
+                    (bufs) -> cublas.gemmBf16(m, n, k, da.ptr.address(), bufs[0].ptr.address(), bufs[1].ptr.address()));
+        }
+    }
+
+    /** The project's 2:4 mma.sp kernel. */
+    public Run twoFour(TwoFourMatrix w, Tensor x) {
+        CudaBackend.PackedTwoFour p = backend.pack(w, HalfFormat.BF16);
+        int n = x.cols(), nPad = CudaBackend.ceil(n, 32) * 32;
+        float[] xp = pad(x, p.kPad(), nPad);
+        try (DeviceBuffer dv = device.upload(p.values()); DeviceBuffer dm = device.upload(p.meta())) {
+            int warps = (p.rowsPad() / 16) * (nPad / 32);
+            Run r = rotate(HalfFormat.BF16.encode(xp), 4L * p.rowsPad() * nPad, p.rowsPad(), nPad, nPad,
+                    bufs -> device.launch("p4j_two_four_bf16", CudaBackend.ceil(warps, 4), 1, 128, p.rowsPad(),
+                            p.kPad(), nPad, dv, dm, bufs[0], bufs[1]));
+            return new Run(r.ms(), crop(r.output(), nPad, w.rows(), n));
+        }
+    }
+
+    /** cuSPARSELt on the same 2:4 weight (compressed and planned once, outside the timing). */
+    public Run cusparseLt(TwoFourMatrix w, Tensor x) {
+        int n = x.cols(), nPad = CudaBackend.ceil(n, 32) * 32, k = CudaBackend.ceil(w.cols(), 32) * 32;
+        int m = CudaBackend.ceil(w.rows(), 32) * 32;
+        CusparseLt.Prepared plan = backend.ltPlan(w, nPad);
+        float[] xp = pad(x, k, nPad);
+        DeviceBuffer[] xs = new DeviceBuffer[CudaBackend.copies(2L * xp.length + 2L * m * nPad, 2 * backend.l2Bytes())];
+        DeviceBuffer[] ds = new DeviceBuffer[xs.length];
+        try {
+            short[] enc = HalfFormat.BF16.encode(xp);
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = device.upload(enc);
+                ds[i] = device.pool.allocate(2L * m * nPad);
+            }
+            float[] ms = new float[runs];
+            for (int r = -warmup; r < runs; r++) {
+                int c = Math.floorMod(r, xs.length);
+                float t = device.time(() -> plan.matmul(xs[c], ds[c]));
+                if (r >= 0) {
+                    ms[r] = t;
+                }
+            }
+            short[] out = new short[m * nPad];
+            Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync(jcuda.Pointer.to(out),
+                    ds[Math.floorMod(runs - 1, xs.length)].ptr, 2L * out.length, device.stream()), "cuMemcpyDtoHAsync");
+            device.synchronize();
+            float[] y = new float[w.rows() * n];
+            for (int i = 0; i < w.rows(); i++) {
+                for (int j = 0; j < n; j++) {
+                    y[i * n + j] = HalfFormat.BF16.decode(out[i * nPad + j]);
+                }
+            }
+            return new Run(ms, y);
+        } finally {
+            CudaBackend.closeAll(xs);
+            CudaBackend.closeAll(ds);
+        }
+    }
+
+    /** The project's WMMA BSR kernel (square 16 or 32 blocks), bf16. */
+    public Run bsr(BsrMatrix w, Tensor x) {
+        int bs = w.blockRows(), n = x.cols(), nPad = CudaBackend.ceil(n, 16) * 16;
+        int xRows = w.gridCols() * bs, yRows = w.gridRows() * bs;
+        int[] order = backend.blockRowOrder(w);
+        try (DeviceBuffer ptr = device.upload(w.blockRowPtr()); DeviceBuffer idx = device.upload(w.blockColIdx());
+                DeviceBuffer val = device.upload(HalfFormat.BF16.encode(w.values()));
+                DeviceBuffer ord = device.upload(order)) {
+            int warps = w.gridRows() * (nPad / 16);
+            Run r = rotate(HalfFormat.BF16.encode(pad(x, xRows, nPad)), 4L * yRows * nPad, yRows, nPad, nPad,
+                    bufs -> device.launch("p4j_bsr" + bs + "_wmma_bf16", CudaBackend.ceil(warps, 4), 1, 128,
+                            w.gridRows(), nPad, ptr, idx, val, ord, bufs[0], bufs[1]));
+            return new Run(r.ms(), crop(r.output(), nPad, w.rows(), n));
+        }
+    }
+
+    /** Times body over rotated (x, y) buffer pairs; y is fp32 rows x ld, returned whole. */
+    private Run rotate(short[] x, long yBytes, int rows, int cols, int ld, Consumer<DeviceBuffer[]> body) {
+        DeviceBuffer[] xs = new DeviceBuffer[CudaBackend.copies(2L * x.length + yBytes, 2 * backend.l2Bytes())];
+        DeviceBuffer[] ys = new DeviceBuffer[xs.length];
+        try {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = device.upload(x);
+                ys[i] = device.pool.allocate(yBytes);
+            }
+            float[] ms = new float[runs];
+            for (int r = -warmup; r < runs; r++) {
+                int c = Math.floorMod(r, xs.length);
+                float t = device.time(() -> body.accept(new DeviceBuffer[] {xs[c], ys[c]}));
+                if (r >= 0) {
+                    ms[r] = t;
+                }
+            }
+            float[] out = new float[rows * ld];
+            device.download(ys[Math.floorMod(runs - 1, xs.length)], out);
+            return new Run(ms, out);
+        } finally {
+            CudaBackend.closeAll(xs);
+            CudaBackend.closeAll(ys);
+        }
+    }
+
+    private static float[] pad(Tensor x, int rows, int ld) {
+        float[] p = new float[rows * ld];
+        int n = x.cols();
+        for (int r = 0; r < x.rows(); r++) {
+            System.arraycopy(x.data(), r * n, p, r * ld, n);
+        }
+        return p;
+    }
+
+    private static float[] crop(float[] padded, int ld, int rows, int n) {
+        float[] out = new float[rows * n];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(padded, r * ld, out, r * n, n);
+        }
+        return out;
+    }
+}
