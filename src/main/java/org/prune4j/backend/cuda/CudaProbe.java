@@ -51,16 +51,18 @@ public final class CudaProbe {
                     + " to use a GPU)");
         }
         try {
-            JCudaDriver.setExceptionsEnabled(true);
-            JCudaDriver.cuInit(0);
+            // Status codes, not JCuda's exceptions: the backend checks every call through Cuda.check,
+            // and the flag is global to the JVM.
+            JCudaDriver.setExceptionsEnabled(false);
+            Cuda.check(JCudaDriver.cuInit(0), "cuInit");
             int[] version = new int[1];
-            JCudaDriver.cuDriverGetVersion(version);
+            Cuda.check(JCudaDriver.cuDriverGetVersion(version), "cuDriverGetVersion");
             int[] count = new int[1];
-            JCudaDriver.cuDeviceGetCount(count);
+            Cuda.check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
             List<Gpu> gpus = new ArrayList<>();
             for (int i = 0; i < count[0]; i++) {
                 CUdevice dev = new CUdevice();
-                JCudaDriver.cuDeviceGet(dev, i);
+                Cuda.check(JCudaDriver.cuDeviceGet(dev, i), "cuDeviceGet(" + i + ")");
                 byte[] name = new byte[256];
                 JCudaDriver.cuDeviceGetName(name, name.length, dev);
                 int[] major = new int[1], minor = new int[1], sms = new int[1];
