@@ -97,13 +97,26 @@ public final class CudaBackend implements Backend {
                 cusparse.spmm(a.rows(), a.cols(), a.nnz(), ptr, idx, val, dx, n, dy);
             } else {
                 try (DeviceBuffer order = device.upload(rowOrder(a))) {
-                    device.launch("p4j_csr_spmm_f32", ceil(a.rows(), 4), ceil(n, 128), 128, a.rows(), n, ptr, idx,
-                            val, order, dx, dy);
+                    launchCsr(a.rows(), n, ptr, idx, val, order, dx, dy);
                     device.download(dy, y.data());
                     return;
                 }
             }
             device.download(dy, y.data());
+        }
+    }
+
+    /**
+     * The fp32 CSR kernel: whole warps per row for wide Y, 8-lane groups (four rows per warp)
+     * when Y has at most 32 columns, so inference-sized products keep the lanes busy.
+     */
+    private void launchCsr(int rows, int n, DeviceBuffer ptr, DeviceBuffer idx, DeviceBuffer val, DeviceBuffer order,
+            DeviceBuffer dx, DeviceBuffer dy) {
+        if (n <= 32) {
+            device.launch("p4j_csr_spmm_f32_narrow", ceil(rows, 16), ceil(n, 32), 128, rows, n, ptr, idx, val, order, dx,
+                    dy);
+        } else {
+            device.launch("p4j_csr_spmm_f32", ceil(rows, 4), ceil(n, 128), 128, rows, n, ptr, idx, val, order, dx, dy);
         }
     }
 
@@ -499,8 +512,7 @@ public final class CudaBackend implements Backend {
                     if (cusparse != null) {
                         cusparse.spmm(a.rows(), a.cols(), a.nnz(), ptr, idx, val, dx, n, dy);
                     } else {
-                        device.launch("p4j_csr_spmm_f32", ceil(a.rows(), 4), ceil(n, 128), 128, a.rows(), n, ptr, idx,
-                                val, order, dx, dy);
+                        launchCsr(a.rows(), n, ptr, idx, val, order, dx, dy);
                     }
                 });
                 if (r >= 0) {
