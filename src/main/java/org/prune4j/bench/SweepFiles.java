@@ -93,7 +93,7 @@ public final class SweepFiles {
                 .append(r.machine()).append("\n- command: `").append(command).append("`\n");
         sb.append(String.format(Locale.ROOT, "- CPU: measured peak %.0f GFLOP/s (FMA loop), bandwidth %.1f GB/s (triad)%n",
                 r.peakGflops(), r.bandwidthGBs()));
-        sb.append(r.gpu().equals("none") ? "- GPU: none\n" : String.format(Locale.ROOT,
+        sb.append(r.gpu() == null || r.gpu().equals("none") ? "- GPU: none\n" : String.format(Locale.ROOT,
                 "- GPU: %s; roofline from the measured SGEMM rate %.0f GFLOP/s (4096^3) and copy bandwidth %.0f GB/s%n",
                 r.gpu(), r.gpuPeakGflops(), r.gpuBandwidthGBs()));
         sb.append("- every point: median of its runs after warm-up, activations rotated past the last-level cache, "

@@ -63,7 +63,8 @@ public final class Plots {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(5);
-        for (Series s : series) {
+        for (Series raw : series) {
+            Series s = positive(raw);
             if (s.x().length == 0) {
                 continue;
             }
@@ -75,6 +76,24 @@ public final class Plots {
             }
         }
         save(chart, file);
+    }
+
+    /** Log axes cannot show zero or negative values (an all-pruned weight does no flops): drop them. */
+    private static Series positive(Series s) {
+        int n = 0;
+        for (int i = 0; i < s.x().length; i++) {
+            if (s.x()[i] > 0 && s.y()[i] > 0 && Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                n++;
+            }
+        }
+        double[] x = new double[n], y = new double[n];
+        for (int i = 0, j = 0; i < s.x().length; i++) {
+            if (s.x()[i] > 0 && s.y()[i] > 0 && Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                x[j] = s.x()[i];
+                y[j++] = s.y()[i];
+            }
+        }
+        return new Series(s.name(), x, y);
     }
 
     private static void save(XYChart chart, Path file) {

@@ -83,6 +83,17 @@ class BenchSweepTest {
             assertTrue(html.contains("src=\"" + png + "\""), "report shows " + png);
         }
 
+        // the report command redraws the same files from the JSON alone
+        String mdBefore = Files.readString(dir.resolve("s.md"));
+        String csvBefore = Files.readString(dir.resolve("s.csv"));
+        Files.delete(dir.resolve("s.md"));
+        Files.delete(dir.resolve("s.csv"));
+        Files.delete(dir.resolve("s-roofline.png"));
+        assertEquals(0, Main.run("report", dir.resolve("s.json").toString()));
+        assertEquals(mdBefore, Files.readString(dir.resolve("s.md")));
+        assertEquals(csvBefore, Files.readString(dir.resolve("s.csv")));
+        assertTrue(Files.size(dir.resolve("s-roofline.png")) > 1000);
+
         // the calibration's CSR entry is the median over the LeNet shapes of where speedup crosses 1
         JsonNode c = new ObjectMapper().readTree(cal.toFile());
         List<Double> densities = new ArrayList<>();

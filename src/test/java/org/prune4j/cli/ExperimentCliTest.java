@@ -85,6 +85,11 @@ class ExperimentCliTest {
         assertEquals(5, csv.size(), "header, then dense, main, random, supermask: " + csv);
         assertTrue(csv.get(2).startsWith("1,main,snip/global/rewind,"), csv.get(2));
         assertTrue(csv.get(2).contains(",20,") || csv.get(2).contains(",20.0"), "20% of weights remain: " + csv.get(2));
+        Files.delete(runDir.resolve("results.csv"));
+        Files.delete(runDir.resolve("accuracy.png"));
+        assertEquals(0, run("report", runDir.toString()).code());
+        assertEquals(csv, Files.readAllLines(runDir.resolve("results.csv")), "report redraws the same CSV from the JSON");
+        assertTrue(Files.size(runDir.resolve("accuracy.png")) > 0);
     }
 
     @Test
