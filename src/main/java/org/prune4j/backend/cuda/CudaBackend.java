@@ -218,21 +218,27 @@ public final class CudaBackend implements Backend {
             Collections.synchronizedMap(new WeakHashMap<>());
 
     PackedTwoFour pack(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
-        return packed.computeIfAbsent(w, k -> new java.util.EnumMap<>(HalfFormat.class)).computeIfAbsent(f, k -> {
-            int pc = w.paddedCols(), rowsPad = ceil(w.rows(), 16) * 16, kPad = ceil(pc, 32) * 32;
-            short[] vals = new short[rowsPad * kPad / 2];
-            short[] meta = new short[rowsPad * kPad / 16];
-            // Padding groups keep positions 0 and 1 (nibble 0x4) with zero values: ordered metadata
-            // must be valid everywhere, including where nothing is stored.
-            Arrays.fill(meta, (short) 0x4444);
-            short[] enc = f.encode(w.values());
-            short[] wm = w.metadata();
-            for (int i = 0; i < w.rows(); i++) {
-                System.arraycopy(enc, i * pc / 2, vals, i * kPad / 2, pc / 2);
-                System.arraycopy(wm, i * pc / 16, meta, i * kPad / 16, pc / 16);
-            }
-            return new PackedTwoFour(rowsPad, kPad, vals, meta);
-        });
+        return packed.computeIfAbsent(w, k -> new java.util.EnumMap<>(HalfFormat.class))
+                .computeIfAbsent(f, k -> packTwoFour(w, f));
+    }
+
+    /**
+     * The padded form the mma.sp kernel reads: rows to a multiple of 16 and K to 32. Padding
+     * groups keep positions 0 and 1 (nibble 0x4) with zero values: ordered metadata must be
+     * valid everywhere, including where nothing is stored.
+     */
+    static PackedTwoFour packTwoFour(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
+        int pc = w.paddedCols(), rowsPad = ceil(w.rows(), 16) * 16, kPad = ceil(pc, 32) * 32;
+        short[] vals = new short[rowsPad * kPad / 2];
+        short[] meta = new short[rowsPad * kPad / 16];
+        Arrays.fill(meta, (short) 0x4444);
+        short[] enc = f.encode(w.values());
+        short[] wm = w.metadata();
+        for (int i = 0; i < w.rows(); i++) {
+            System.arraycopy(enc, i * pc / 2, vals, i * kPad / 2, pc / 2);
+            System.arraycopy(wm, i * pc / 16, meta, i * kPad / 16, pc / 16);
+        }
+        return new PackedTwoFour(rowsPad, kPad, vals, meta);
     }
 
     /**

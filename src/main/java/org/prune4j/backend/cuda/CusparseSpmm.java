@@ -96,25 +96,10 @@ final class CusparseSpmm implements AutoCloseable {
      * Blocked-ELL product as not supported, so the caller can say so and use CSR.
      */
     boolean spmmBlockedEll(org.prune4j.sparse.BsrMatrix w, DeviceBuffer x, int n, DeviceBuffer y) {
-        int b = w.blockRows(), gr = w.gridRows();
-        int[] ptr = w.blockRowPtr(), idx = w.blockColIdx();
-        float[] vals = w.values();
-        int width = 0;
-        for (int i = 0; i < gr; i++) {
-            width = Math.max(width, ptr[i + 1] - ptr[i]);
-        }
-        int ellCols = width * b;
-        int[] ellIdx = new int[gr * width];
-        float[] ellVal = new float[w.rows() * ellCols];
-        java.util.Arrays.fill(ellIdx, -1);
-        for (int i = 0; i < gr; i++) {
-            for (int s = 0, p = ptr[i]; p < ptr[i + 1]; s++, p++) {
-                ellIdx[i * width + s] = idx[p];
-                for (int r = 0; r < b; r++) {
-                    System.arraycopy(vals, (p * b + r) * b, ellVal, (i * b + r) * ellCols + s * b, b);
-                }
-            }
-        }
+        BlockedEll ell = BlockedEll.of(w);
+        int b = ell.blockSize(), ellCols = ell.ellCols();
+        int[] ellIdx = ell.colInd();
+        float[] ellVal = ell.values();
         cusparseSpMatDescr a = new cusparseSpMatDescr();
         cusparseDnMatDescr bx = new cusparseDnMatDescr(), cy = new cusparseDnMatDescr();
         try (DeviceBuffer dIdx = device.upload(ellIdx); DeviceBuffer dVal = device.upload(ellVal)) {
@@ -155,6 +140,36 @@ final class CusparseSpmm implements AutoCloseable {
     }
 
     private static final int NOT_SUPPORTED = 10;
+
+    /**
+     * cuSPARSE's Blocked-ELL form of a square-block BSR matrix: every block row padded to the
+     * longest one's block count, empty slots with column index -1 and zero values; values
+     * row-major over rows x ellCols.
+     */
+    record BlockedEll(int blockSize, int ellCols, int[] colInd, float[] values) {
+        static BlockedEll of(org.prune4j.sparse.BsrMatrix w) {
+            int b = w.blockRows(), gr = w.gridRows();
+            int[] ptr = w.blockRowPtr(), idx = w.blockColIdx();
+            float[] vals = w.values();
+            int width = 0;
+            for (int i = 0; i < gr; i++) {
+                width = Math.max(width, ptr[i + 1] - ptr[i]);
+            }
+            int ellCols = width * b;
+            int[] ellIdx = new int[gr * width];
+            float[] ellVal = new float[w.rows() * ellCols];
+            java.util.Arrays.fill(ellIdx, -1);
+            for (int i = 0; i < gr; i++) {
+                for (int s = 0, p = ptr[i]; p < ptr[i + 1]; s++, p++) {
+                    ellIdx[i * width + s] = idx[p];
+                    for (int r = 0; r < b; r++) {
+                        System.arraycopy(vals, (p * b + r) * b, ellVal, (i * b + r) * ellCols + s * b, b);
+                    }
+                }
+            }
+            return new BlockedEll(b, ellCols, ellIdx, ellVal);
+        }
+    }
 
     @Override
     public void close() {

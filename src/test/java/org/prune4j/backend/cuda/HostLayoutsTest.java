@@ -1,0 +1,83 @@
+package org.prune4j.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.prune4j.TestMasks;
+import org.prune4j.TestMasks.Kind;
+import org.prune4j.sparse.BsrMatrix;
+import org.prune4j.sparse.TwoFourMatrix;
+import org.prune4j.tensor.Rng;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The host-side layouts the GPU paths upload, checked without a GPU by decoding them back with
+ * an independent reading of the format and comparing with the weight they came from.
+ */
+class HostLayoutsTest {
+    private final long seed = System.nanoTime();
+    private final Rng rng = new Rng(seed);
+
+    @Test
+    void paddedTwoFourDecodesToTheWeight() {
+        for (int[] s : new int[][] {{1, 1}, {37, 53}, {16, 32}, {129, 70}, {5, 200}}) {
+            for (Kind kind : Kind.values()) {
+                Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+                TwoFourMatrix tf = TwoFourMatrix.fromDense(w, TestMasks.nm(s[0], s[1], 2, 4, kind, rng));
+                CudaBackend.PackedTwoFour p = CudaBackend.packTwoFour(tf, HalfFormat.BF16);
+                assertEquals(0, p.rowsPad() % 16);
+                assertEquals(0, p.kPad() % 32);
+                Tensor want = tf.toDense();
+                for (int i = 0; i < p.rowsPad(); i++) {
+                    for (int g = 0; g < p.kPad() / 4; g++) {
+                        int nib = (p.meta()[i * p.kPad() / 16 + g / 4] >> (4 * (g % 4))) & 0xf;
+                        int p0 = nib & 3, p1 = nib >> 2;
+                        assert p0 < p1 : "ordered metadata";
+                        for (int slot = 0; slot < 2; slot++) {
+                            int col = 4 * g + (slot == 0 ? p0 : p1);
+                            float got = HalfFormat.BF16.decode(p.values()[i * p.kPad() / 2 + 2 * g + slot]);
+                            float expected = i < s[0] && col < s[1] ? HalfFormat.BF16.round(want.get(i, col)) : 0f;
+                            assertEquals(expected, got, 0f, "row " + i + " group " + g + " seed " + seed);
+                        }
+                        if (i >= s[0] || 4 * g >= tf.paddedCols()) {
+                            assertEquals(0x4, nib, "padding groups keep positions 0 and 1");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void blockedEllHoldsTheSameMatrixAsBsr() {
+        for (int bs : new int[] {4, 16}) {
+            for (Kind kind : Kind.values()) {
+                int rows = 4 * bs, cols = 6 * bs;
+                Tensor w = Tensor.uniform(rng, -1, 1, rows, cols);
+                BsrMatrix b = BsrMatrix.fromDense(w, TestMasks.unstructured(rows, cols, kind, rng), bs, bs);
+                CusparseSpmm.BlockedEll e = CusparseSpmm.BlockedEll.of(b);
+                float[] dense = new float[rows * cols];
+                int width = e.ellCols() / bs;
+                for (int bi = 0; bi < rows / bs; bi++) {
+                    for (int s = 0; s < width; s++) {
+                        int bc = e.colInd()[bi * width + s];
+                        for (int r = 0; r < bs; r++) {
+                            for (int c = 0; c < bs; c++) {
+                                float v = e.values()[(bi * bs + r) * e.ellCols() + s * bs + c];
+                                if (bc < 0) {
+                                    assertEquals(0f, v, 0f, "empty slots hold zeros");
+                                } else {
+                                    dense[(bi * bs + r) * cols + bc * bs + c] += v;
+                                }
+                            }
+                        }
+                    }
+                }
+                float[] want = b.toDense().data();
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], dense[i], 0f, "entry " + i + " " + kind + " seed " + seed);
+                }
+            }
+        }
+    }
+}
