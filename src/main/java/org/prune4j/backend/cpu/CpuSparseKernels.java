@@ -47,6 +47,10 @@ final class CpuSparseKernels {
     }
 
     static void bsr(BsrMatrix w, float[] x, int n, float[] y) {
+        if (BlockRowKernels.supports(w)) {
+            BlockRowKernels.multiply(w, x, n, y);
+            return;
+        }
         int r = w.blockRows(), c = w.blockCols(), bs = r * c;
         int[] bptr = w.blockRowPtr(), bidx = w.blockColIdx();
         float[] bval = w.values();
