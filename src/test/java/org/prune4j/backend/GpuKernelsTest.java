@@ -203,13 +203,7 @@ class GpuKernelsTest {
                     Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
                     // The reference sees exactly the rounded inputs the GPU sees, so what is left
                     // to check is fp32 accumulation: the usual float bound applies.
-                    Tensor wr = mask.apply(w), xr = x.copy();
-                    for (int i = 0; i < wr.size(); i++) {
-                        wr.data()[i] = f.round(wr.data()[i]);
-                    }
-                    for (int i = 0; i < xr.size(); i++) {
-                        xr.data()[i] = f.round(xr.data()[i]);
-                    }
+                    Tensor wr = rounded(mask.apply(w), f::round), xr = rounded(x, f::round);
                     double[] abs = new double[s[0] * s[2]];
                     double[] want = Reference.matmul(wr, false, xr, abs);
                     Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
@@ -236,13 +230,7 @@ class GpuKernelsTest {
                         for (Op op : Op.values()) {
                             int in = op == Op.N ? s[1] : s[0], out = op == Op.N ? s[0] : s[1];
                             Tensor x = Tensor.uniform(rng, -1, 1, in, s[2]);
-                            Tensor wr = mask.apply(w), xr = x.copy();
-                            for (int i = 0; i < wr.size(); i++) {
-                                wr.data()[i] = p.round(wr.data()[i]);
-                            }
-                            for (int i = 0; i < xr.size(); i++) {
-                                xr.data()[i] = p.round(xr.data()[i]);
-                            }
+                            Tensor wr = rounded(mask.apply(w), p::round), xr = rounded(x, p::round);
                             double[] abs = new double[out * s[2]];
                             double[] want = Reference.matmul(wr, op == Op.T, xr, abs);
                             Tensor y = Tensor.filled(Float.NaN, out, s[2]);
@@ -268,13 +256,7 @@ class GpuKernelsTest {
                     Mask mask = org.prune4j.TestMasks.nm(s[0], s[1], 2, 4, kind, rng);
                     org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromDense(w, mask);
                     Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
-                    Tensor wr = tf.toDense(), xr = x.copy();
-                    for (int i = 0; i < wr.size(); i++) {
-                        wr.data()[i] = f.round(wr.data()[i]);
-                    }
-                    for (int i = 0; i < xr.size(); i++) {
-                        xr.data()[i] = f.round(xr.data()[i]);
-                    }
+                    Tensor wr = rounded(tf.toDense(), f::round), xr = rounded(x, f::round);
                     double[] abs = new double[s[0] * s[2]];
                     double[] want = Reference.matmul(wr, false, xr, abs);
                     Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
@@ -297,13 +279,7 @@ class GpuKernelsTest {
                     Mask mask = org.prune4j.TestMasks.channels(s[0], s[1], kind, rng);
                     org.prune4j.sparse.CompactedMatrix c = org.prune4j.sparse.CompactedMatrix.fromDense(w, mask);
                     Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
-                    Tensor wr = mask.apply(w), xr = x.copy();
-                    for (int i = 0; i < wr.size(); i++) {
-                        wr.data()[i] = p.round(wr.data()[i]);
-                    }
-                    for (int i = 0; i < xr.size(); i++) {
-                        xr.data()[i] = p.round(xr.data()[i]);
-                    }
+                    Tensor wr = rounded(mask.apply(w), p::round), xr = rounded(x, p::round);
                     double[] abs = new double[s[0] * s[2]];
                     double[] want = Reference.matmul(wr, false, xr, abs);
                     Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
@@ -331,6 +307,19 @@ class GpuKernelsTest {
             double err = org.prune4j.bench.RelativeError.frobenius(lt.data(), ours.data());
             assertTrue(err < 1e-2, "ours vs cuSPARSELt relative error " + err + " at " + s[0] + "x" + s[1]);
         }
+    }
+
+    /** A copy of t with every value as the GPU sees it in a reduced precision. */
+    private static Tensor rounded(Tensor t, FloatRounding round) {
+        Tensor r = t.copy();
+        for (int i = 0; i < r.size(); i++) {
+            r.data()[i] = round.round(r.data()[i]);
+        }
+        return r;
+    }
+
+    interface FloatRounding {
+        float round(float v);
     }
 
     @Test
