@@ -79,14 +79,28 @@ public record ExperimentSettings(String kind, String model, String data, int val
         return d;
     }
 
-    /** The first 12 hex digits of the SHA-256 of the canonical JSON form. */
+    /**
+     * The first 12 hex digits of the SHA-256 of the canonical JSON form, with the number of
+     * rounds left out: round r of an iterative run does not depend on how many follow, so a
+     * finished run can be extended with more rounds and {@code --resume}.
+     */
     public String hash() {
         try {
-            byte[] json = Json.CANONICAL.writeValueAsBytes(this);
+            byte[] json = canonicalJson().getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 12);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The same settings with a different number of pruning rounds. */
+    public ExperimentSettings withRounds(int rounds) {
+        PruningSettings p = pruning;
+        return p == null ? this : new ExperimentSettings(kind, model, data, validation, trainLimit, testLimit, optimizer,
+                learningRate, momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, seed,
+                new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
+                        p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
+                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls()));
     }
 
     /** Directory name: kind, model, hash. */
@@ -94,9 +108,10 @@ public record ExperimentSettings(String kind, String model, String data, int val
         return kind + "-" + model + "-" + hash();
     }
 
+    /** Canonical JSON of everything that identifies the run: all settings but the round count. */
     String canonicalJson() {
         try {
-            return new String(Json.CANONICAL.writeValueAsBytes(this), StandardCharsets.UTF_8);
+            return new String(Json.CANONICAL.writeValueAsBytes(withRounds(1)), StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

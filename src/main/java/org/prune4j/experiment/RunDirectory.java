@@ -37,6 +37,9 @@ public final class RunDirectory {
                     throw new IllegalStateException(dir + " already holds this run; pass --resume to continue it "
                             + "(finished rounds are kept) or delete the folder to start over");
                 }
+                if (saved.pruning() != null && saved.pruning().rounds() != settings.pruning().rounds()) {
+                    writeAtomically(settingsFile, Json.PRETTY.writeValueAsBytes(settings));
+                }
             } else {
                 Files.createDirectories(dir);
                 writeAtomically(settingsFile, Json.PRETTY.writeValueAsBytes(settings));

@@ -94,6 +94,38 @@ class LotteryExperimentTest {
     }
 
     @Test
+    void aFinishedRunExtendsWithMoreRounds() throws Exception {
+        Path copy = root.resolve("extend");
+        copyTree(straight.dir(), copy.resolve(straight.dir().getFileName()));
+        ExperimentSettings more = settings.withRounds(3);
+        assertEquals(settings.hash(), more.hash(), "the round count is not part of the run's identity");
+        ExperimentRunner.Outcome o = new ExperimentRunner(backend, new KernelPolicy(0.3, "test"), Progress.NONE,
+                s -> { }).run(more, copy, true);
+        assertEquals(1 + 3 * 4, o.results().size());
+        for (int i = 0; i < straight.results().size(); i++) {
+            assertEquals(straight.results().get(i).curve(), o.results().get(i).curve(), "finished rounds are reused");
+        }
+        RoundResult r3 = o.results().stream().filter(x -> x.round() == 3 && x.branch().equals("main")).findFirst()
+                .orElseThrow();
+        assertEquals(0.125, r3.layerDensity().get("fc1.weight"), 1e-3);
+        assertEquals(3, Json.PRETTY.readTree(o.dir().resolve("settings.json").toFile()).get("pruning").get("rounds")
+                .asInt());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    @Test
     void aKilledRunResumesToTheSameResults() {
         Progress killer = new Progress() {
             String task;
