@@ -78,7 +78,7 @@ class ReadmeExampleTest {
             ScoringContext ctx = new ScoringContext(model, b, data, 1, 100, new Rng(2));
             Pruner.prune(ctx, new MagnitudeScore(), new LayerwiseScope(0.5), 0.2, 1);
             new Reset.RewindToInit().apply(model, new Reset.Context(init, null, new Rng(3)));
-            model.chooseKernels(KernelPolicy.DEFAULT).forEach(System.out::println);
+            model.chooseKernels(new KernelPolicy(0.25, "told")).forEach(System.out::println);
             TrainResult r = trainer.train(model, new Adam(0.9, 0.999, 1e-8, 0), LearningRate.constant(1.2e-3), data,
                     cfg, "ticket", List.of());
             assertEquals(0.2, model.parameter("fc1.weight").density(), 1e-3);

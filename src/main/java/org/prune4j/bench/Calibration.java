@@ -33,7 +33,9 @@ public record Calibration(String date, String machine, List<Entry> entries) {
         Map<String, List<Double>> byKey = new LinkedHashMap<>();
         Map<String, List<SweepResult>> series = new LinkedHashMap<>();
         for (SweepResult r : report.results()) {
-            if (r.backend().startsWith("cpu sparse") || r.backend().startsWith("gpu sparse ")) {
+            // Real patterns come at one sparsity each: no crossover can be read off them.
+            if ((r.backend().startsWith("cpu sparse") || r.backend().startsWith("gpu sparse "))
+                    && !SweepFiles.fromFile(r)) {
                 series.computeIfAbsent(r.backend() + "|" + r.family() + "|" + r.structure() + "|" + r.workload(),
                         k -> new ArrayList<>()).add(r);
             }

@@ -68,12 +68,21 @@ public final class SweepFiles {
         return sb.toString();
     }
 
-    /** Median speedup over the workloads of each structure x sparsity (sparse kernels only). */
-    static Map<String, Map<Double, Double>> summary(BenchSweep.Report r) {
+    /** Whether a result comes from a real pattern read from a file, at that pattern's own sparsity. */
+    static boolean fromFile(SweepResult x) {
+        return x.family().equals("dlmc") || x.family().equals("file");
+    }
+
+    /**
+     * Median speedup over the workloads of each backend, structure and sparsity (to the nearest
+     * percent), sparse kernels only; {@code files} selects the real patterns or the drawn ones.
+     */
+    static Map<String, Map<Double, Double>> summary(BenchSweep.Report r, boolean files) {
         Map<String, Map<Double, List<Double>>> acc = new LinkedHashMap<>();
         for (SweepResult x : r.results()) {
-            if (!x.structure().equals("dense")) {
-                acc.computeIfAbsent(x.structure(), k -> new TreeMap<>()).computeIfAbsent(x.sparsity(),
+            if (!x.structure().equals("dense") && fromFile(x) == files) {
+                String key = x.backend().equals("cpu sparse") ? x.structure() : x.structure() + " (" + x.backend() + ")";
+                acc.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(Math.round(x.sparsity() * 100) / 100.0,
                         k -> new ArrayList<>()).add(x.speedup());
             }
         }
@@ -101,19 +110,13 @@ public final class SweepFiles {
         for (String s : r.skipped()) {
             sb.append("- not measured: ").append(s).append('\n');
         }
-        Map<String, Map<Double, Double>> sum = summary(r);
-        TreeSet<Double> sps = new TreeSet<>();
-        sum.values().forEach(m -> sps.addAll(m.keySet()));
-        sb.append("\n## Median speedup over the dense baseline, across all shapes\n\n| structure |");
-        sps.forEach(s -> sb.append(String.format(Locale.ROOT, " %.0f%% |", 100 * s)));
-        sb.append("\n|---|");
-        sps.forEach(s -> sb.append("---:|"));
-        sb.append('\n');
-        sum.forEach((st, m) -> {
-            sb.append("| ").append(st).append(" |");
-            sps.forEach(s -> sb.append(m.containsKey(s) ? String.format(Locale.ROOT, " %.2fx |", m.get(s)) : " |"));
-            sb.append('\n');
-        });
+        summaryTable(sb, "Median speedup over the dense baseline: drawn masks, LeNet, ResNet-50 and Transformer shapes",
+                summary(r, false));
+        Map<String, Map<Double, Double>> real = summary(r, true);
+        if (!real.isEmpty()) {
+            summaryTable(sb, "Median speedup over the dense baseline: real pruned patterns (DLMC and files), CSR",
+                    real);
+        }
         sb.append("\n## All points\n\n| workload | m x k x n | structure | sparsity | backend | ms (min-max) | GFLOP/s "
                 + "| GB/s | roofline | speedup |\n|---|---|---|---:|---|---|---:|---:|---:|---:|\n");
         for (SweepResult x : r.results()) {
@@ -125,6 +128,21 @@ public final class SweepFiles {
         return sb.toString();
     }
 
+    private static void summaryTable(StringBuilder sb, String title, Map<String, Map<Double, Double>> sum) {
+        TreeSet<Double> sps = new TreeSet<>();
+        sum.values().forEach(m -> sps.addAll(m.keySet()));
+        sb.append("\n## ").append(title).append("\n\n| structure |");
+        sps.forEach(s -> sb.append(String.format(Locale.ROOT, " %.0f%% |", 100 * s)));
+        sb.append("\n|---|");
+        sps.forEach(s -> sb.append("---:|"));
+        sb.append('\n');
+        sum.forEach((st, m) -> {
+            sb.append("| ").append(st).append(" |");
+            sps.forEach(s -> sb.append(m.containsKey(s) ? String.format(Locale.ROOT, " %.2fx |", m.get(s)) : " |"));
+            sb.append('\n');
+        });
+    }
+
     private static List<String> plots(BenchSweep.Report r, Path dir, String name) {
         List<String> images = new ArrayList<>();
         Map<String, Map<String, Map<Double, List<Double>>>> byStructure = new LinkedHashMap<>();
@@ -134,7 +152,7 @@ public final class SweepFiles {
             }
             byStructure.computeIfAbsent(x.structure(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(x.backend() + ", " + x.family(), k -> new TreeMap<>())
-                    .computeIfAbsent(100 * x.sparsity(), k -> new ArrayList<>()).add(x.speedup());
+                    .computeIfAbsent((double) Math.round(100 * x.sparsity()), k -> new ArrayList<>()).add(x.speedup());
         }
         byStructure.forEach((st, lines) -> {
             List<Plots.Series> series = new ArrayList<>();
@@ -178,7 +196,7 @@ public final class SweepFiles {
                 .append("<br>").append(r.date()).append("<br><code>").append(esc(command)).append("</code><br>")
                 .append(String.format(Locale.ROOT, "peak %.0f GFLOP/s, bandwidth %.1f GB/s", r.peakGflops(),
                         r.bandwidthGBs())).append("</p>");
-        Map<String, Map<Double, Double>> sum = summary(r);
+        Map<String, Map<Double, Double>> sum = summary(r, false);
         TreeSet<Double> sps = new TreeSet<>();
         sum.values().forEach(m -> sps.addAll(m.keySet()));
         sb.append("<h2>Median speedup over the dense baseline</h2><table><tr><th>structure</th>");

@@ -63,7 +63,7 @@ final class ExperimentCommands {
         String family = model.startsWith("conv") || model.equals("lenet5") ? "resnet50" : "lenet";
         return c.find(backend, family, "csr")
                 .map(e -> new KernelPolicy(e.sparseBelowDensity(), "calibration " + file + " of " + c.date()
-                        + ", " + family + " shapes"))
+                        + ", " + family + " shapes; it times forward products only"))
                 .orElseGet(() -> {
                     log("calibration " + file + " has no " + backend + "/" + family + "/csr entry; using the default");
                     return KernelPolicy.DEFAULT;

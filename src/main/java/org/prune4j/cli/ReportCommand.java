@@ -30,6 +30,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "A run folder holding results.json, or a sweep's .json file.")
     Path path;
 
+    @picocli.CommandLine.Option(names = "--calibration", description = "For a sweep: also write its calibration here.")
+    Path calibration;
+
     @Override
     public Integer call() throws Exception {
         if (!Plots.available()) {
@@ -64,6 +67,10 @@ public final class ReportCommand implements Callable<Integer> {
         String name = path.getFileName().toString().replaceFirst("\\.json$", "");
         Path dir = path.toAbsolutePath().getParent();
         SweepFiles.write(report, root.path("command").asText(""), dir, name).forEach(f -> System.out.println("wrote " + f));
+        if (calibration != null) {
+            org.prune4j.bench.Calibration.from(report).write(calibration);
+            System.out.println("wrote " + calibration);
+        }
         return 0;
     }
 }

@@ -8,10 +8,14 @@ package org.prune4j.nn;
 public record KernelPolicy(double sparseBelowDensity, String source) {
 
     /**
-     * On this project's CPU reference machine CSR SpMM overtook OpenBLAS at about 75% sparsity
-     * (docs/cpu-spmm-crossover.md), hence a density of 0.25 until a calibration says otherwise.
+     * Masked dense unless a calibration or the user says otherwise. The forward product alone
+     * favours CSR below ~25% density on this project's CPU (docs/benchmarks.md), but a whole
+     * LeNet-300-100 training step at batch 60 measured slower on the sparse path at every
+     * density tried (2.2x at 10%, 1.2x at 2%): the per-step costs besides the products dominate
+     * at that size. Hence off by default.
      */
-    public static final KernelPolicy DEFAULT = new KernelPolicy(0.25, "default crossover of docs/cpu-spmm-crossover.md");
+    public static final KernelPolicy DEFAULT = new KernelPolicy(0.0, "default: masked dense; a LeNet training step "
+            + "measured faster dense at every density (docs/benchmarks.md)");
 
     /** Always dense, whatever the density: the reference the sparse path is tested against. */
     public static final KernelPolicy DENSE = new KernelPolicy(0.0, "dense forced");
