@@ -84,28 +84,6 @@ final class GradientCheck {
         assertTrue(kinks <= checks / 5, what + ": " + kinks + " of " + checks + " points sit on a kink");
     }
 
-    /**
-     * For whole networks, where one weight moves hundreds of ReLU and max-pool inputs and some
-     * cross their kinks at any step size: a coordinate passes when backward agrees with the
-     * central difference at step 1e-2 or 1e-3, and 90% of the sampled coordinates must pass. A
-     * wrong backward (a transposition, a missing term) fails nearly all of them.
-     */
-    static void compareOverall(float[] values, float[] analytic, java.util.function.DoubleSupplier f, Rng rng,
-            String what) {
-        int checks = Math.min(values.length, 40);
-        int bad = 0;
-        StringBuilder worst = new StringBuilder();
-        for (int c = 0; c < checks; c++) {
-            int i = values.length <= 40 ? c : rng.nextInt(values.length);
-            double fd1 = central(values, i, 1e-2, f), fd2 = central(values, i, 1e-3, f);
-            if (!close(fd1, analytic[i]) && !close(fd2, analytic[i])) {
-                bad++;
-                worst.append(String.format(" [%d] backward %.5g vs %.5g / %.5g", i, analytic[i], fd1, fd2));
-            }
-        }
-        assertTrue(bad <= checks / 10, what + ": " + bad + " of " + checks + " coordinates disagree:" + worst);
-    }
-
     private static double central(float[] values, int i, double h, java.util.function.DoubleSupplier f) {
         float v = values[i];
         values[i] = (float) (v + h);
