@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * real DLMC patterns when they are present, and a short lottery-ticket run on Fashion-MNIST.
  */
 @Command(name = "demo", description = "Run doctor, a small CPU sparse-vs-dense benchmark and a short lottery-ticket "
-        + "run on Fashion-MNIST (about two minutes).")
+        + "run on Fashion-MNIST (about a minute).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "bench-out/demo", description = "Folder for the results.")

@@ -41,7 +41,7 @@ final class ExperimentCommands {
                         abbreviate(r.method(), 34), 100 * r.density(), r.earlyStop().iteration(),
                         100 * r.earlyStop().testAccuracy(), 100 * r.last().testAccuracy());
             }
-            System.out.printf("%nresults: %s (results.json, results.csv, accuracy.png, curves.png); %.0f s%n",
+            System.out.printf("%nresults: %s (results.json, results.csv and plots); %.0f s%n",
                     out.dir(), (System.nanoTime() - start) / 1e9);
         }
         return 0;
