@@ -35,7 +35,7 @@ public record Calibration(String date, String machine, List<Entry> entries) {
         for (SweepResult r : report.results()) {
             // Real patterns come at one sparsity each: no crossover can be read off them.
             if ((r.backend().startsWith("cpu sparse") || r.backend().startsWith("gpu sparse "))
-                    && !SweepFiles.fromFile(r)) {
+                    && !r.fromFile()) {
                 series.computeIfAbsent(r.backend() + "|" + r.family() + "|" + r.structure() + "|" + r.workload(),
                         k -> new ArrayList<>()).add(r);
             }

@@ -68,11 +68,6 @@ public final class SweepFiles {
         return sb.toString();
     }
 
-    /** Whether a result comes from a real pattern read from a file, at that pattern's own sparsity. */
-    static boolean fromFile(SweepResult x) {
-        return x.family().equals("dlmc") || x.family().equals("file");
-    }
-
     /**
      * Median speedup over the workloads of each backend, structure and sparsity (to the nearest
      * percent), sparse kernels only; {@code files} selects the real patterns or the drawn ones.
@@ -80,7 +75,7 @@ public final class SweepFiles {
     static Map<String, Map<Double, Double>> summary(BenchSweep.Report r, boolean files) {
         Map<String, Map<Double, List<Double>>> acc = new LinkedHashMap<>();
         for (SweepResult x : r.results()) {
-            if (!x.structure().equals("dense") && fromFile(x) == files) {
+            if (!x.structure().equals("dense") && x.fromFile() == files) {
                 String key = x.backend().equals("cpu sparse") ? x.structure() : x.structure() + " (" + x.backend() + ")";
                 acc.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(Math.round(x.sparsity() * 100) / 100.0,
                         k -> new ArrayList<>()).add(x.speedup());

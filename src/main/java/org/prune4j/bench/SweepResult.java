@@ -12,4 +12,9 @@ public record SweepResult(String family, String workload, int m, int k, int n, S
         String precision, String backend, long nnz, double medianMs, double minMs, double maxMs, int runs,
         double gflops, double bytes, double gbs, double intensity, double rooflineFraction, String baseline,
         double baselineMs, double speedup, double relError) {
+
+    /** Whether this is a real pattern read from a file, measured at that pattern's own sparsity. */
+    public boolean fromFile() {
+        return family.equals("dlmc") || family.equals("file");
+    }
 }

@@ -132,14 +132,6 @@ public final class Model {
         state.loadInto(this);
     }
 
-    public Map<String, Mask> masks() {
-        Map<String, Mask> m = new LinkedHashMap<>();
-        for (Parameter p : prunable()) {
-            m.put(p.name(), p.mask());
-        }
-        return m;
-    }
-
     public void setMasks(Map<String, Mask> masks) {
         for (Map.Entry<String, Mask> e : masks.entrySet()) {
             parameter(e.getKey()).setMask(e.getValue());

@@ -154,10 +154,7 @@ public final class CudaBackend implements Backend {
                     + "x" + a.blockCols() + "; use spmm for other block shapes");
         }
         int n = x.cols(), nPad = ceil(n, 16) * 16, xRows = a.gridCols() * bs, yRows = a.gridRows() * bs;
-        float[] xp = new float[xRows * nPad];
-        for (int r = 0; r < x.rows(); r++) {
-            System.arraycopy(x.data(), r * n, xp, r * nPad, n);
-        }
+        float[] xp = HostPadding.pad(x, xRows, nPad);
         int[] ptr = a.blockRowPtr();
         int[] order = blockRowOrder(a);
         device.makeCurrent();
@@ -172,9 +169,7 @@ public final class CudaBackend implements Backend {
                     dptr, didx, dval, dord, dx, dy);
             float[] yp = new float[yRows * nPad];
             device.download(dy, yp);
-            for (int r = 0; r < y.rows(); r++) {
-                System.arraycopy(yp, r * nPad, y.data(), r * n, n);
-            }
+            HostPadding.crop(yp, nPad, y.data(), n);
         }
     }
 
@@ -251,10 +246,7 @@ public final class CudaBackend implements Backend {
         Shapes.spmm(w, Op.N, x, y);
         PackedTwoFour p = pack(w, format);
         int n = x.cols(), nPad = ceil(n, 32) * 32;
-        float[] xp = new float[p.kPad() * nPad];
-        for (int r = 0; r < x.rows(); r++) {
-            System.arraycopy(x.data(), r * n, xp, r * nPad, n);
-        }
+        float[] xp = HostPadding.pad(x, p.kPad(), nPad);
         device.makeCurrent();
         try (DeviceBuffer dv = device.upload(p.values()); DeviceBuffer dm = device.upload(p.meta());
                 DeviceBuffer dx = device.upload(format.encode(xp));
@@ -264,9 +256,7 @@ public final class CudaBackend implements Backend {
                     p.rowsPad(), p.kPad(), nPad, dv, dm, dx, dy);
             float[] yp = new float[p.rowsPad() * nPad];
             device.download(dy, yp);
-            for (int r = 0; r < y.rows(); r++) {
-                System.arraycopy(yp, r * nPad, y.data(), r * n, n);
-            }
+            HostPadding.crop(yp, nPad, y.data(), n);
         }
     }
 
@@ -330,22 +320,13 @@ public final class CudaBackend implements Backend {
         device.makeCurrent();
         int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32, n = x.cols(), nPad = ceil(n, 32) * 32;
         CusparseLt.Prepared plan = ltPlan(w, nPad);
-        float[] xp = new float[k * nPad];
-        for (int r = 0; r < x.rows(); r++) {
-            System.arraycopy(x.data(), r * n, xp, r * nPad, n);
-        }
+        float[] xp = HostPadding.pad(x, k, nPad);
         try (DeviceBuffer dx = device.upload(HalfFormat.BF16.encode(xp));
                 DeviceBuffer dd = device.pool.allocate(2L * m * nPad)) {
             plan.matmul(dx, dd);
             short[] out = new short[m * nPad];
-            Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync(jcuda.Pointer.to(out), dd.ptr, 2L * out.length,
-                    device.stream()), "cuMemcpyDtoHAsync");
-            device.synchronize();
-            for (int r = 0; r < y.rows(); r++) {
-                for (int j = 0; j < n; j++) {
-                    y.data()[r * n + j] = HalfFormat.BF16.decode(out[r * nPad + j]);
-                }
-            }
+            device.download(dd, out);
+            HostPadding.crop(out, nPad, y.data(), n);
         }
     }
 

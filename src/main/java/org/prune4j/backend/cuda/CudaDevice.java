@@ -137,6 +137,15 @@ final class CudaDevice implements AutoCloseable {
         synchronize();
     }
 
+    /** 16-bit results (bf16 or fp16) into {@code host}. */
+    void download(DeviceBuffer b, short[] host) {
+        if (host.length > 0) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(host), b.ptr, 2L * host.length, stream),
+                    "cuMemcpyDtoHAsync(" + 2L * host.length + " bytes)");
+        }
+        synchronize();
+    }
+
     void synchronize() {
         Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize (a kernel may have faulted)");
     }

@@ -43,13 +43,15 @@ public final class TensorCoreTimer {
     public Run twoFour(TwoFourMatrix w, Tensor x) {
         CudaBackend.PackedTwoFour p = backend.pack(w, HalfFormat.BF16);
         int n = x.cols(), nPad = CudaBackend.ceil(n, 32) * 32;
-        float[] xp = pad(x, p.kPad(), nPad);
+        float[] xp = HostPadding.pad(x, p.kPad(), nPad);
         try (DeviceBuffer dv = device.upload(p.values()); DeviceBuffer dm = device.upload(p.meta())) {
             int warps = (p.rowsPad() / 16) * (nPad / 32);
             Run r = rotate(HalfFormat.BF16.encode(xp), 4L * p.rowsPad() * nPad, p.rowsPad(), nPad, nPad,
                     bufs -> device.launch("p4j_two_four_bf16", CudaBackend.ceil(warps, 4), 1, 128, p.rowsPad(),
                             p.kPad(), nPad, dv, dm, bufs[0], bufs[1]));
-            return new Run(r.ms(), crop(r.output(), nPad, w.rows(), n));
+            float[] y = new float[w.rows() * n];
+            HostPadding.crop(r.output(), nPad, y, n);
+            return new Run(r.ms(), y);
         }
     }
 
@@ -58,7 +60,7 @@ public final class TensorCoreTimer {
         int n = x.cols(), nPad = CudaBackend.ceil(n, 32) * 32, k = CudaBackend.ceil(w.cols(), 32) * 32;
         int m = CudaBackend.ceil(w.rows(), 32) * 32;
         CusparseLt.Prepared plan = backend.ltPlan(w, nPad);
-        float[] xp = pad(x, k, nPad);
+        float[] xp = HostPadding.pad(x, k, nPad);
         DeviceBuffer[] xs = new DeviceBuffer[CudaBackend.copies(2L * xp.length + 2L * m * nPad, 2 * backend.l2Bytes())];
         DeviceBuffer[] ds = new DeviceBuffer[xs.length];
         try {
@@ -76,15 +78,9 @@ public final class TensorCoreTimer {
                 }
             }
             short[] out = new short[m * nPad];
-            Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync(jcuda.Pointer.to(out),
-                    ds[Math.floorMod(runs - 1, xs.length)].ptr, 2L * out.length, device.stream()), "cuMemcpyDtoHAsync");
-            device.synchronize();
+            device.download(ds[Math.floorMod(runs - 1, xs.length)], out);
             float[] y = new float[w.rows() * n];
-            for (int i = 0; i < w.rows(); i++) {
-                for (int j = 0; j < n; j++) {
-                    y[i * n + j] = HalfFormat.BF16.decode(out[i * nPad + j]);
-                }
-            }
+            HostPadding.crop(out, nPad, y, n);
             return new Run(ms, y);
         } finally {
             CudaBackend.closeAll(xs);
@@ -101,10 +97,12 @@ public final class TensorCoreTimer {
                 DeviceBuffer val = device.upload(HalfFormat.BF16.encode(w.values()));
                 DeviceBuffer ord = device.upload(order)) {
             int warps = w.gridRows() * (nPad / 16);
-            Run r = rotate(HalfFormat.BF16.encode(pad(x, xRows, nPad)), 4L * yRows * nPad, yRows, nPad, nPad,
+            Run r = rotate(HalfFormat.BF16.encode(HostPadding.pad(x, xRows, nPad)), 4L * yRows * nPad, yRows, nPad, nPad,
                     bufs -> device.launch("p4j_bsr" + bs + "_wmma_bf16", CudaBackend.ceil(warps, 4), 1, 128,
                             w.gridRows(), nPad, ptr, idx, val, ord, bufs[0], bufs[1]));
-            return new Run(r.ms(), crop(r.output(), nPad, w.rows(), n));
+            float[] y = new float[w.rows() * n];
+            HostPadding.crop(r.output(), nPad, y, n);
+            return new Run(r.ms(), y);
         }
     }
 
@@ -132,22 +130,5 @@ public final class TensorCoreTimer {
             CudaBackend.closeAll(xs);
             CudaBackend.closeAll(ys);
         }
-    }
-
-    private static float[] pad(Tensor x, int rows, int ld) {
-        float[] p = new float[rows * ld];
-        int n = x.cols();
-        for (int r = 0; r < x.rows(); r++) {
-            System.arraycopy(x.data(), r * n, p, r * ld, n);
-        }
-        return p;
-    }
-
-    private static float[] crop(float[] padded, int ld, int rows, int n) {
-        float[] out = new float[rows * n];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(padded, r * ld, out, r * n, n);
-        }
-        return out;
     }
 }

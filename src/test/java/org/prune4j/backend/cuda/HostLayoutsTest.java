@@ -80,4 +80,23 @@ class HostLayoutsTest {
             }
         }
     }
+
+    @Test
+    void paddingRoundTripsAndFillsWithZeros() {
+        Tensor x = Tensor.uniform(rng, -1, 1, 5, 7);
+        float[] p = HostPadding.pad(x, 8, 16);
+        for (int r = 0; r < 8; r++) {
+            for (int c = 0; c < 16; c++) {
+                assertEquals(r < 5 && c < 7 ? x.get(r, c) : 0f, p[r * 16 + c], 0f);
+            }
+        }
+        float[] back = new float[5 * 7];
+        HostPadding.crop(p, 16, back, 7);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x.data(), back);
+        short[] enc = HalfFormat.BF16.encode(p);
+        HostPadding.crop(enc, 16, back, 7);
+        for (int i = 0; i < back.length; i++) {
+            assertEquals(HalfFormat.BF16.round(x.data()[i]), back[i], 0f);
+        }
+    }
 }
