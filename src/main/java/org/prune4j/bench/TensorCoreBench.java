@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.prune4j.backend.cuda.CudaBackend;
 import org.prune4j.backend.cuda.TensorCoreTimer;
+import org.prune4j.backend.cuda.TwoFourKernel;
 import org.prune4j.sparse.BsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.sparse.TwoFourMatrix;
@@ -14,8 +15,8 @@ import org.prune4j.tensor.Tensor;
 
 /**
  * The tensor-core speed table, all bf16 with fp32 accumulation on the GPU: cuBLAS dense (the
- * baseline), the project's 2:4 mma.sp kernel and cuSPARSELt on the same magnitude-pruned 2:4
- * weight, and the project's BSR-16/32 WMMA kernel at several block sparsities. Each sparse
+ * baseline), the project's 2:4 kernels (mma.sp everywhere, wgmma.sp on Hopper) and cuSPARSELt on
+ * the same magnitude-pruned 2:4 weight, and the project's BSR-16/32 WMMA kernel at several block sparsities. Each sparse
  * result is checked against cuBLAS on the same masked, rounded weight before its time counts.
  */
 public final class TensorCoreBench {
@@ -54,11 +55,19 @@ public final class TensorCoreBench {
 
             TwoFourMatrix tf = TwoFourMatrix.fromScores(w, w.abs());
             float[] ref24 = timer.denseBf16(tf.toDense(), x).output();
-            for (String kernel : List.of("prune4j 2:4 mma.sp", "cuSPARSELt 2:4")) {
-                progress.accept("  " + kernel);
-                TensorCoreTimer.Run r = kernel.startsWith("prune4j") ? timer.twoFour(tf, x) : timer.cusparseLt(tf, x);
-                rows.add(row(m, k, n, kernel, 0.5, r, denseFlops / 2, dt.medianMs(), ref24));
+            for (TwoFourKernel kernel : TwoFourKernel.values()) {
+                String label = "prune4j 2:4 " + kernel.label();
+                java.util.Optional<String> why = gpu.whyUnsupported(kernel);
+                if (why.isPresent()) {
+                    progress.accept("  " + label + " skipped: " + why.get());
+                    continue;
+                }
+                progress.accept("  " + label);
+                rows.add(row(m, k, n, label, 0.5, timer.twoFour(tf, x, kernel), denseFlops / 2, dt.medianMs(), ref24));
             }
+            progress.accept("  cuSPARSELt 2:4");
+            rows.add(row(m, k, n, "cuSPARSELt 2:4", 0.5, timer.cusparseLt(tf, x), denseFlops / 2, dt.medianMs(),
+                    ref24));
             for (int bs : new int[] {16, 32}) {
                 for (double sp : blockSparsities) {
                     progress.accept(String.format(Locale.ROOT, "  bsr%d at %.0f%%", bs, 100 * sp));

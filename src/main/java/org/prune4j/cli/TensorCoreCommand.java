@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code prune4j tcbench}: the tensor-core speed table (needs a GPU). */
 @Command(name = "tcbench", mixinStandardHelpOptions = true, description = {
-    "Tensor-core speed table on the GPU: cuBLAS bf16 dense vs the project's 2:4 mma.sp kernel vs cuSPARSELt,",
+    "Tensor-core speed table on the GPU: cuBLAS bf16 dense vs the project's 2:4 kernels (mma.sp; wgmma.sp on",
+    "Hopper) vs cuSPARSELt,",
     "and BSR-16/32 on WMMA at several block sparsities; every result checked against cuBLAS."})
 public final class TensorCoreCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec

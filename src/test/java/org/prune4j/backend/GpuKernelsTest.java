@@ -21,6 +21,7 @@ import org.prune4j.Reference;
 import org.prune4j.TestMasks.Kind;
 import org.prune4j.backend.cuda.CudaBackend;
 import org.prune4j.backend.cuda.HalfFormat;
+import org.prune4j.backend.cuda.TwoFourKernel;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.sparse.SparseMatrix;
@@ -246,12 +247,32 @@ class GpuKernelsTest {
 
     @Test
     void twoFourOnSparseTensorCores() {
+        checkTwoFour(TwoFourKernel.MMA_SP, new Rng(SEED + 7),
+                new int[][] {{1, 1, 1}, {37, 53, 67}, {16, 32, 32}, {129, 70, 130}, {64, 200, 1}});
+    }
+
+    /**
+     * The Hopper wgmma.sp kernel against the double-precision reference: tails in every padded
+     * dimension, one and several pipeline stages, n = 1, empty and all-zero rows, a fully dense
+     * 2:4 pattern, and a grid large enough to take the two-warpgroup variant.
+     */
+    @Test
+    void twoFourOnWarpgroupSparseTensorCores() {
+        checkTwoFour(TwoFourKernel.WGMMA_SP, new Rng(SEED + 17), new int[][] {{1, 1, 1}, {37, 53, 67},
+            {64, 64, 128}, {129, 70, 130}, {200, 300, 257}, {64, 200, 1}, {2048, 96, 1152}});
+    }
+
+    /** Every format, shape and mask kind on {@code kernel}; the largest shapes with random masks only. */
+    private static void checkTwoFour(TwoFourKernel kernel, Rng rng, int[][] shapes) {
         CudaBackend gpu = (CudaBackend) backend("cuda");
-        Rng rng = new Rng(SEED + 7);
-        int[][] shapes = {{1, 1, 1}, {37, 53, 67}, {16, 32, 32}, {129, 70, 130}, {64, 200, 1}};
+        java.util.Optional<String> why = gpu.whyUnsupported(kernel);
+        assumeTrue(why.isEmpty(), () -> why.orElse(""));
         for (HalfFormat f : HalfFormat.values()) {
             for (int[] s : shapes) {
                 for (Kind kind : Kind.values()) {
+                    if (s[0] * s[2] > 1_000_000 && kind != Kind.RANDOM) {
+                        continue;
+                    }
                     Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
                     Mask mask = org.prune4j.TestMasks.nm(s[0], s[1], 2, 4, kind, rng);
                     org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromDense(w, mask);
@@ -260,12 +281,62 @@ class GpuKernelsTest {
                     double[] abs = new double[s[0] * s[2]];
                     double[] want = Reference.matmul(wr, false, xr, abs);
                     Tensor y = Tensor.filled(Float.NaN, s[0], s[2]);
-                    gpu.spmmTwoFour(tf, x, y, f);
-                    Reference.assertClose(y.data(), want, abs, s[1], f + " 2:4 " + s[0] + "x" + s[1] + " n=" + s[2]
-                            + " " + kind + ", seed " + SEED);
+                    gpu.spmmTwoFour(tf, x, y, f, kernel);
+                    Reference.assertClose(y.data(), want, abs, s[1], f + " " + kernel.label() + " " + s[0] + "x" + s[1]
+                            + " n=" + s[2] + " " + kind + ", seed " + SEED);
                 }
             }
         }
+    }
+
+    /** The default kernel choice (whichever this GPU and width get) on one wide and one narrow product. */
+    @Test
+    void twoFourDefaultKernelChoice() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        Rng rng = new Rng(SEED + 23);
+        for (int n : new int[] {8, 256}) {
+            Tensor w = Tensor.uniform(rng, -1, 1, 96, 160);
+            org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromScores(w, w.abs());
+            Tensor x = Tensor.uniform(rng, -1, 1, 160, n);
+            Tensor wr = rounded(tf.toDense(), HalfFormat.BF16::round), xr = rounded(x, HalfFormat.BF16::round);
+            double[] abs = new double[96 * n];
+            double[] want = Reference.matmul(wr, false, xr, abs);
+            Tensor y = Tensor.filled(Float.NaN, 96, n);
+            gpu.spmmTwoFour(tf, x, y, HalfFormat.BF16);
+            Reference.assertClose(y.data(), want, abs, 160, "default 2:4 kernel, n=" + n + ", seed " + SEED);
+        }
+    }
+
+    @Test
+    void bothTwoFourKernelsAgreeOnTheSameWeight() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        java.util.Optional<String> why = gpu.whyUnsupported(TwoFourKernel.WGMMA_SP);
+        assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        Rng rng = new Rng(SEED + 19);
+        for (int[] s : new int[][] {{128, 256, 128}, {300, 520, 200}}) {
+            Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+            org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromScores(w, w.abs());
+            Tensor x = Tensor.uniform(rng, -1, 1, s[1], s[2]);
+            Tensor a = Tensor.filled(Float.NaN, s[0], s[2]), b = Tensor.filled(Float.NaN, s[0], s[2]);
+            gpu.spmmTwoFour(tf, x, a, HalfFormat.BF16, TwoFourKernel.MMA_SP);
+            gpu.spmmTwoFour(tf, x, b, HalfFormat.BF16, TwoFourKernel.WGMMA_SP);
+            // same bf16 products, fp32 sums in another order
+            double err = org.prune4j.bench.RelativeError.frobenius(a.data(), b.data());
+            assertTrue(err < 1e-5, "mma.sp vs wgmma.sp relative difference " + err + " at " + s[0] + "x" + s[1]);
+        }
+    }
+
+    @Test
+    void wgmmaOnANonHopperGpuSaysWhichKernelToUse() {
+        CudaBackend gpu = (CudaBackend) backend("cuda");
+        java.util.Optional<String> why = gpu.whyUnsupported(TwoFourKernel.WGMMA_SP);
+        assumeTrue(why.isPresent(), "this GPU is a Hopper: wgmma.sp runs");
+        org.prune4j.sparse.TwoFourMatrix tf = org.prune4j.sparse.TwoFourMatrix.fromScores(Tensor.zeros(16, 32),
+                Tensor.zeros(16, 32));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> gpu.spmmTwoFour(tf, Tensor.zeros(32, 8), Tensor.zeros(16, 8), HalfFormat.BF16,
+                        TwoFourKernel.WGMMA_SP));
+        assertTrue(e.getMessage().contains("MMA_SP"), e.getMessage());
     }
 
     @Test

@@ -16,9 +16,9 @@ import org.prune4j.tensor.Tensor;
  * and copies the result back, through a caching memory pool. Dense products run on the
  * project's SGEMM or on cuBLAS, sparse ones on the project's CSR kernel or cuSPARSE: the three
  * registered names ({@code cuda}, {@code cublas}, {@code cusparse}) pick the combination, so
- * every vendor path can be forced and compared against the same tests. Formats other than CSR
- * are converted to CSR once per matrix (the tensor-core BSR and 2:4 kernels are a separate
- * issue).
+ * every vendor path can be forced and compared against the same tests. Through {@link #spmm}
+ * formats other than CSR are converted to CSR once per matrix; the tensor-core paths for BSR,
+ * 2:4 and compacted weights have their own entry points.
  */
 public final class CudaBackend implements Backend {
     private static final int EW_BLOCK = 256;
@@ -30,12 +30,14 @@ public final class CudaBackend implements Backend {
     private final Map<SparseMatrix, CsrMatrix> asCsr = Collections.synchronizedMap(new WeakHashMap<>());
     private boolean blockedEllWorks = true;
     private final Map<CsrMatrix, int[]> rowOrders = Collections.synchronizedMap(new WeakHashMap<>());
+    private final TwoFourSpmm twoFour;
 
     CudaBackend(String name, CudaDevice device, Cublas cublas, CusparseSpmm cusparse) {
         this.name = name;
         this.device = device;
         this.cublas = cublas;
         this.cusparse = cusparse;
+        this.twoFour = new TwoFourSpmm(device);
     }
 
     @Override
@@ -205,59 +207,35 @@ public final class CudaBackend implements Backend {
     private final Map<org.prune4j.sparse.CompactedMatrix, org.prune4j.sparse.BsrMatrix> denseBlocks =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** A 2:4 weight padded for the sparse tensor-core kernel, built once per weight and format. */
-    record PackedTwoFour(int rowsPad, int kPad, short[] values, short[] meta) {
-    }
-
-    private final Map<org.prune4j.sparse.TwoFourMatrix, Map<HalfFormat, PackedTwoFour>> packed =
-            Collections.synchronizedMap(new WeakHashMap<>());
-
-    PackedTwoFour pack(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
-        return packed.computeIfAbsent(w, k -> new java.util.EnumMap<>(HalfFormat.class))
-                .computeIfAbsent(f, k -> packTwoFour(w, f));
-    }
-
     /**
-     * The padded form the mma.sp kernel reads: rows to a multiple of 16 and K to 32. Padding
-     * groups keep positions 0 and 1 (nibble 0x4) with zero values: ordered metadata must be
-     * valid everywhere, including where nothing is stored.
-     */
-    static PackedTwoFour packTwoFour(org.prune4j.sparse.TwoFourMatrix w, HalfFormat f) {
-        int pc = w.paddedCols(), rowsPad = ceil(w.rows(), 16) * 16, kPad = ceil(pc, 32) * 32;
-        short[] vals = new short[rowsPad * kPad / 2];
-        short[] meta = new short[rowsPad * kPad / 16];
-        Arrays.fill(meta, (short) 0x4444);
-        short[] enc = f.encode(w.values());
-        short[] wm = w.metadata();
-        for (int i = 0; i < w.rows(); i++) {
-            System.arraycopy(enc, i * pc / 2, vals, i * kPad / 2, pc / 2);
-            System.arraycopy(wm, i * pc / 16, meta, i * kPad / 16, pc / 16);
-        }
-        return new PackedTwoFour(rowsPad, kPad, vals, meta);
-    }
-
-    /**
-     * {@code y = w x} on sparse tensor cores (mma.sp, 2:4) with the weight and activations in fp16
-     * or bf16 and fp32 accumulation. The weight's padded form is built once and cached; only X
-     * is converted per call. The transposed product of a 2:4 weight is not 2:4 along K: use
+     * {@code y = w x} on sparse tensor cores (2:4) with the weight and activations in fp16 or
+     * bf16 and fp32 accumulation, on the kernel {@link TwoFourKernel#defaultFor} picks for this
+     * GPU and width. The weight's device layout is built once per weight and kept; only X is
+     * converted per call. The transposed product of a 2:4 weight is not 2:4 along K: use
      * {@link #spmm} for it.
      */
     public synchronized void spmmTwoFour(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format) {
+        spmmTwoFour(w, x, y, format, twoFour.defaultKernel(x.cols()));
+    }
+
+    /**
+     * As {@link #spmmTwoFour(org.prune4j.sparse.TwoFourMatrix, Tensor, Tensor, HalfFormat)} on
+     * a chosen kernel; throws UnsupportedOperationException, naming the alternative, where this
+     * GPU lacks the instruction.
+     */
+    public synchronized void spmmTwoFour(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format,
+            TwoFourKernel kernel) {
         Shapes.spmm(w, Op.N, x, y);
-        PackedTwoFour p = pack(w, format);
-        int n = x.cols(), nPad = ceil(n, 32) * 32;
-        float[] xp = HostPadding.pad(x, p.kPad(), nPad);
-        device.makeCurrent();
-        try (DeviceBuffer dv = device.upload(p.values()); DeviceBuffer dm = device.upload(p.meta());
-                DeviceBuffer dx = device.upload(format.encode(xp));
-                DeviceBuffer dy = device.allocate((long) p.rowsPad() * nPad)) {
-            int warps = (p.rowsPad() / 16) * (nPad / 32);
-            device.launch(format == HalfFormat.BF16 ? "p4j_two_four_bf16" : "p4j_two_four_f16", ceil(warps, 4), 1, 128,
-                    p.rowsPad(), p.kPad(), nPad, dv, dm, dx, dy);
-            float[] yp = new float[p.rowsPad() * nPad];
-            device.download(dy, yp);
-            HostPadding.crop(yp, nPad, y.data(), n);
-        }
+        twoFour.multiply(kernel, w, x, y, format);
+    }
+
+    /** Why {@code kernel} cannot run on this GPU, or empty when it can. */
+    public java.util.Optional<String> whyUnsupported(TwoFourKernel kernel) {
+        return java.util.Optional.ofNullable(kernel.unsupportedOn(device.computeCapability()));
+    }
+
+    TwoFourSpmm twoFour() {
+        return twoFour;
     }
 
     private CusparseLt cusparseLt;

@@ -5,6 +5,7 @@ import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
@@ -23,6 +24,8 @@ final class CudaDevice implements AutoCloseable {
     private final Map<String, CUfunction> functions = new HashMap<>();
     final DeviceMemoryPool pool = new DeviceMemoryPool();
     private final String name;
+    private final int computeCapability;
+    private final int multiprocessors;
 
     private CudaDevice(int ordinal) {
         this.ordinal = ordinal;
@@ -33,12 +36,21 @@ final class CudaDevice implements AutoCloseable {
         byte[] n = new byte[256];
         Cuda.check(JCudaDriver.cuDeviceGetName(n, n.length, dev), "cuDeviceGetName");
         this.name = new String(n, java.nio.charset.StandardCharsets.UTF_8).replace("\0", "").trim();
+        this.computeCapability = 10 * attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)
+                + attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        this.multiprocessors = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
         Cuda.check(JCudaDriver.cuDevicePrimaryCtxRetain(context, dev), "cuDevicePrimaryCtxRetain");
         Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
         Cuda.check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
         byte[] image = KernelImage.load().orElseThrow(() -> new CudaException(KernelImage.status(), -1));
         Cuda.check(JCudaDriver.cuModuleLoadData(module, image), "cuModuleLoadData(prune4j.fatbin, "
                 + image.length + " bytes; needs sm_80+ or a driver that JITs compute_80 PTX)");
+    }
+
+    private static int attribute(CUdevice dev, int attribute) {
+        int[] v = new int[1];
+        Cuda.check(JCudaDriver.cuDeviceGetAttribute(v, attribute, dev), "cuDeviceGetAttribute(" + attribute + ")");
+        return v[0];
     }
 
     static CudaDevice open(int ordinal) {
@@ -51,6 +63,15 @@ final class CudaDevice implements AutoCloseable {
 
     int ordinal() {
         return ordinal;
+    }
+
+    /** Compute capability as major * 10 + minor (90 for Hopper). */
+    int computeCapability() {
+        return computeCapability;
+    }
+
+    int multiprocessors() {
+        return multiprocessors;
     }
 
     long streamHandle() {

@@ -39,16 +39,13 @@ public final class TensorCoreTimer {
         }
     }
 
-    /** The project's 2:4 mma.sp kernel. */
-    public Run twoFour(TwoFourMatrix w, Tensor x) {
-        CudaBackend.PackedTwoFour p = backend.pack(w, HalfFormat.BF16);
-        int n = x.cols(), nPad = CudaBackend.ceil(n, 32) * 32;
-        float[] xp = HostPadding.pad(x, p.kPad(), nPad);
-        try (DeviceBuffer dv = device.upload(p.values()); DeviceBuffer dm = device.upload(p.meta())) {
-            int warps = (p.rowsPad() / 16) * (nPad / 32);
+    /** The project's 2:4 kernel on {@code kernel} (weight uploaded once, outside the timing). */
+    public Run twoFour(TwoFourMatrix w, Tensor x, TwoFourKernel kernel) {
+        int n = x.cols(), nPad = kernel.padN(n);
+        try (TwoFourSpmm.Prepared p = backend.twoFour().prepare(kernel, w, HalfFormat.BF16)) {
+            float[] xp = HostPadding.pad(x, p.kPad(), nPad);
             Run r = rotate(HalfFormat.BF16.encode(xp), 4L * p.rowsPad() * nPad, p.rowsPad(), nPad, nPad,
-                    bufs -> device.launch("p4j_two_four_bf16", CudaBackend.ceil(warps, 4), 1, 128, p.rowsPad(),
-                            p.kPad(), nPad, dv, dm, bufs[0], bufs[1]));
+                    bufs -> p.launch(bufs[0], bufs[1], nPad));
             float[] y = new float[w.rows() * n];
             HostPadding.crop(r.output(), nPad, y, n);
             return new Run(r.ms(), y);

@@ -1,6 +1,7 @@
 package org.prune4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.prune4j.TestMasks;
@@ -24,7 +25,7 @@ class HostLayoutsTest {
             for (Kind kind : Kind.values()) {
                 Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
                 TwoFourMatrix tf = TwoFourMatrix.fromDense(w, TestMasks.nm(s[0], s[1], 2, 4, kind, rng));
-                CudaBackend.PackedTwoFour p = CudaBackend.packTwoFour(tf, HalfFormat.BF16);
+                TwoFourSpmm.MmaSpWeight p = TwoFourSpmm.packForMmaSp(tf, HalfFormat.BF16);
                 assertEquals(0, p.rowsPad() % 16);
                 assertEquals(0, p.kPad() % 32);
                 Tensor want = tf.toDense();
@@ -42,6 +43,63 @@ class HostLayoutsTest {
                         if (i >= s[0] || 4 * g >= tf.paddedCols()) {
                             assertEquals(0x4, nib, "padding groups keep positions 0 and 1");
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads the wgmma.sp fragment order back the way the PTX ISA describes the hardware reading
+     * it (per warp the m16n8k32 A fragment and metadata layout, warp w on rows 16w..16w+15) and
+     * rebuilds the dense weight from it.
+     */
+    @Test
+    void wgmmaFragmentOrderDecodesToTheWeight() {
+        for (int[] s : new int[][] {{1, 1}, {37, 53}, {64, 64}, {129, 70}, {200, 300}}) {
+            for (Kind kind : Kind.values()) {
+                Tensor w = Tensor.uniform(rng, -1, 1, s[0], s[1]);
+                TwoFourMatrix tf = TwoFourMatrix.fromDense(w, TestMasks.nm(s[0], s[1], 2, 4, kind, rng));
+                TwoFourSpmm.WgmmaSpWeight p = TwoFourSpmm.packForWgmma(tf, HalfFormat.FP16);
+                assertEquals(0, p.rowsPad() % 128);
+                assertEquals(0, p.kPad() % 64);
+                int steps = p.kPad() / 32;
+                float[] dense = new float[p.rowsPad() * p.kPad()];
+                int[] writes = new int[dense.length];
+                for (int tile = 0; tile < p.rowsPad() / 64; tile++) {
+                    for (int step = 0; step < steps; step++) {
+                        int base = (tile * steps + step) * 128;
+                        for (int l = 0; l < 128; l++) {
+                            int warp = l / 32, lane = l % 32, g = lane / 4, t = lane % 4;
+                            for (int reg = 0; reg < 4; reg++) {
+                                int row = tile * 64 + 16 * warp + g + (reg % 2 == 1 ? 8 : 0);
+                                for (int half = 0; half < 2; half++) {
+                                    int cc = 2 * t + (reg >= 2 ? 8 : 0) + half;  // compressed column in the step
+                                    int group = cc / 2, slot = cc % 2;
+                                    // K half group/4 comes from lane 4g + group/4 of the same warp
+                                    int e = p.meta()[base + 32 * warp + 4 * g + group / 4];
+                                    int word = (row % 16 >= 8 ? e >>> 16 : e) & 0xffff;
+                                    int nib = (word >> (4 * (group % 4))) & 0xf;
+                                    int pos = slot == 0 ? nib & 3 : nib >> 2;
+                                    assertTrue((nib & 3) < (nib >> 2), "ordered metadata at row " + row);
+                                    int col = step * 32 + 4 * group + pos;
+                                    float v = HalfFormat.FP16.decode(p.values()[8 * (base + l) + 2 * reg + half]);
+                                    dense[row * p.kPad() + col] = v;
+                                    writes[row * p.kPad() + col]++;
+                                }
+                            }
+                            if (t >= 2) {
+                                assertEquals(0, p.meta()[base + l], "selector 0 leaves lanes 4g+2, 4g+3 unused");
+                            }
+                        }
+                    }
+                }
+                Tensor want = tf.toDense();
+                for (int i = 0; i < p.rowsPad(); i++) {
+                    for (int c = 0; c < p.kPad(); c++) {
+                        float expected = i < s[0] && c < s[1] ? HalfFormat.FP16.round(want.get(i, c)) : 0f;
+                        assertEquals(expected, dense[i * p.kPad() + c], 0f, "row " + i + " col " + c + " seed " + seed);
+                        assertTrue(writes[i * p.kPad() + c] <= 1, "one slot per logical position");
                     }
                 }
             }

@@ -1,0 +1,193 @@
+package org.prune4j.backend.cuda;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.prune4j.sparse.TwoFourMatrix;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The project's 2:4 SpMM on sparse tensor cores: the weight rearranged once for the chosen
+ * kernel (and cached per weight, format and kernel), then per call only X is converted,
+ * uploaded and multiplied.
+ *
+ * <p>mma.sp reads {@link TwoFourMatrix}'s own layout, padded. wgmma.sp takes its A operand
+ * from registers, so the values and metadata are reordered into fragment order: each thread
+ * then loads its four A registers as one 16-byte word and its metadata as one 32-bit word per
+ * K step, and a warpgroup's loads are one contiguous 2 KiB line.
+ */
+final class TwoFourSpmm {
+
+    /** {@link TwoFourMatrix} padded to 16 rows and 32 columns, row-major as it is. */
+    record MmaSpWeight(int rowsPad, int kPad, short[] values, short[] meta) {
+    }
+
+    /**
+     * Fragment order for wgmma.sp: for 64-row tile {@code tile}, K step {@code s} (32 logical
+     * columns) and warpgroup thread {@code l}, entry {@code (tile * kPad/32 + s) * 128 + l} holds
+     * eight 16-bit values (the thread's four A registers, low half first) and one metadata word.
+     */
+    record WgmmaSpWeight(int rowsPad, int kPad, short[] values, int[] meta) {
+    }
+
+    private final CudaDevice device;
+    private final Map<TwoFourMatrix, Map<HalfFormat, Map<TwoFourKernel, Object>>> packed =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    TwoFourSpmm(CudaDevice device) {
+        this.device = device;
+    }
+
+    /** The kernel that runs {@code n} activation columns when the caller does not choose. */
+    TwoFourKernel defaultKernel(int n) {
+        return TwoFourKernel.defaultFor(device.computeCapability(), n);
+    }
+
+    /** {@code y = w x}; y is rows x n fp32. */
+    void multiply(TwoFourKernel kernel, TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format) {
+        int n = x.cols();
+        try (Prepared p = prepare(kernel, w, format)) {
+            int nPad = kernel.padN(n);
+            float[] xp = HostPadding.pad(x, p.kPad(), nPad);
+            try (DeviceBuffer dx = device.upload(format.encode(xp));
+                    DeviceBuffer dy = device.allocate((long) p.rowsPad() * nPad)) {
+                p.launch(dx, dy, nPad);
+                float[] yp = new float[p.rowsPad() * nPad];
+                device.download(dy, yp);
+                HostPadding.crop(yp, nPad, y.data(), n);
+            }
+        }
+    }
+
+    /** The weight uploaded for {@code kernel}: X must be kPad x nPad, Y rowsPad x nPad, nPad from {@link TwoFourKernel}. */
+    Prepared prepare(TwoFourKernel kernel, TwoFourMatrix w, HalfFormat format) {
+        String why = kernel.unsupportedOn(device.computeCapability());
+        if (why != null) {
+            throw new UnsupportedOperationException(why);
+        }
+        device.makeCurrent();
+        Object host = packed.computeIfAbsent(w, k -> Collections.synchronizedMap(new EnumMap<>(HalfFormat.class)))
+                .computeIfAbsent(format, k -> Collections.synchronizedMap(new EnumMap<>(TwoFourKernel.class)))
+                .computeIfAbsent(kernel, k -> k == TwoFourKernel.MMA_SP ? packForMmaSp(w, format)
+                        : packForWgmma(w, format));
+        return switch (host) {
+            case MmaSpWeight m -> new Prepared(kernel, format, m.rowsPad(), m.kPad(), device.upload(m.values()),
+                    device.upload(m.meta()));
+            case WgmmaSpWeight g -> new Prepared(kernel, format, g.rowsPad(), g.kPad(), device.upload(g.values()),
+                    device.upload(g.meta()));
+            default -> throw new IllegalStateException(host.getClass().getName());
+        };
+    }
+
+    /** A weight on the device, ready to multiply any X of the padded shape. */
+    final class Prepared implements AutoCloseable {
+        private final TwoFourKernel kernel;
+        private final HalfFormat format;
+        private final int rowsPad;
+        private final int kPad;
+        private final DeviceBuffer values;
+        private final DeviceBuffer meta;
+
+        private Prepared(TwoFourKernel kernel, HalfFormat format, int rowsPad, int kPad, DeviceBuffer values,
+                DeviceBuffer meta) {
+            this.kernel = kernel;
+            this.format = format;
+            this.rowsPad = rowsPad;
+            this.kPad = kPad;
+            this.values = values;
+            this.meta = meta;
+        }
+
+        int rowsPad() {
+            return rowsPad;
+        }
+
+        int kPad() {
+            return kPad;
+        }
+
+        /** Queues the product on the stream; x is kPad x nPad in the weight's format, y rowsPad x nPad fp32. */
+        void launch(DeviceBuffer x, DeviceBuffer y, int nPad) {
+            String type = format == HalfFormat.BF16 ? "bf16" : "f16";
+            if (kernel == TwoFourKernel.MMA_SP) {
+                int warps = (rowsPad / 16) * (nPad / 32);
+                device.launch("p4j_two_four_" + type, CudaBackend.ceil(warps, 4), 1, 128, rowsPad, kPad, nPad, values,
+                        meta, x, y);
+            } else {
+                // Two warpgroups per block share each X tile; one per block when that would leave
+                // multiprocessors idle.
+                int wg = (rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1;
+                device.launch("p4j_two_four_wgmma_" + type + "_wg" + wg, nPad / 128, rowsPad / (64 * wg), 128 * wg,
+                        kPad, nPad, values, meta, x, y);
+            }
+        }
+
+        @Override
+        public void close() {
+            values.close();
+            meta.close();
+        }
+    }
+
+    /**
+     * Padded to 16 rows and 32 columns. Padding groups keep positions 0 and 1 (nibble 0x4) with
+     * zero values: ordered metadata must be valid everywhere, including where nothing is stored.
+     */
+    static MmaSpWeight packForMmaSp(TwoFourMatrix w, HalfFormat f) {
+        int rowsPad = TwoFourKernel.MMA_SP.padRows(w.rows()), kPad = TwoFourKernel.MMA_SP.padK(w.paddedCols());
+        short[][] rm = rowMajor(w, f, rowsPad, kPad);
+        return new MmaSpWeight(rowsPad, kPad, rm[0], rm[1]);
+    }
+
+    /**
+     * Padded to 128 rows and 64 columns, then reordered into wgmma.sp fragment order. Thread
+     * {@code l} of a warpgroup is lane {@code l % 32} of warp {@code l / 32}, which owns rows
+     * {@code 16 (l/32) .. +15} of the tile; with g = lane / 4 and t = lane % 4 its registers hold
+     * compressed columns (2t, 2t+1) of rows g, g+8, then (8+2t, 8+2t+1) of rows g, g+8. Lanes
+     * with t = 0 and 1 carry the metadata words of K halves 0 and 1, row g in the low 16 bits
+     * and row g+8 in the high; the others carry zero (sparsity selector 0 ignores them).
+     */
+    static WgmmaSpWeight packForWgmma(TwoFourMatrix w, HalfFormat f) {
+        int rowsPad = TwoFourKernel.WGMMA_SP.padRows(w.rows()), kPad = TwoFourKernel.WGMMA_SP.padK(w.paddedCols());
+        short[][] rm = rowMajor(w, f, rowsPad, kPad);
+        short[] rv = rm[0], rw = rm[1];
+        int cw = kPad / 2, words = kPad / 16, steps = kPad / 32, tiles = rowsPad / 64;
+        short[] values = new short[Math.multiplyExact(tiles * steps * 128, 8)];
+        int[] meta = new int[tiles * steps * 128];
+        for (int tile = 0; tile < tiles; tile++) {
+            for (int s = 0; s < steps; s++) {
+                for (int l = 0; l < 128; l++) {
+                    int lane = l & 31, g = lane >> 2, t = lane & 3;
+                    int r0 = tile * 64 + (l >> 5) * 16 + g, r1 = r0 + 8, c = s * 16 + 2 * t;
+                    int e = (tile * steps + s) * 128 + l, o = 8 * e;
+                    int[] src = {r0 * cw + c, r1 * cw + c, r0 * cw + c + 8, r1 * cw + c + 8};
+                    for (int reg = 0; reg < 4; reg++) {
+                        values[o + 2 * reg] = rv[src[reg]];
+                        values[o + 2 * reg + 1] = rv[src[reg] + 1];
+                    }
+                    if (t < 2) {
+                        meta[e] = (rw[r0 * words + 2 * s + t] & 0xffff) | (rw[r1 * words + 2 * s + t] & 0xffff) << 16;
+                    }
+                }
+            }
+        }
+        return new WgmmaSpWeight(rowsPad, kPad, values, meta);
+    }
+
+    /** Encoded values and metadata words padded to rowsPad x kPad (logical), row-major. */
+    private static short[][] rowMajor(TwoFourMatrix w, HalfFormat f, int rowsPad, int kPad) {
+        int pc = w.paddedCols();
+        short[] vals = new short[Math.multiplyExact(rowsPad, kPad / 2)];
+        short[] meta = new short[rowsPad * (kPad / 16)];
+        Arrays.fill(meta, (short) 0x4444);
+        short[] enc = f.encode(w.values());
+        short[] wm = w.metadata();
+        for (int i = 0; i < w.rows(); i++) {
+            System.arraycopy(enc, i * pc / 2, vals, i * kPad / 2, pc / 2);
+            System.arraycopy(wm, i * pc / 16, meta, i * kPad / 16, pc / 16);
+        }
+        return new short[][] {vals, meta};
+    }
+}
