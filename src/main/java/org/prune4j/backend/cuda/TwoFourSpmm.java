@@ -20,8 +20,28 @@ import org.prune4j.tensor.Tensor;
  */
 final class TwoFourSpmm {
 
+    /** A 2:4 weight laid out on the host for one kernel, ready to upload. */
+    sealed interface HostLayout permits MmaSpWeight, WgmmaSpWeight {
+        int rowsPad();
+
+        int kPad();
+
+        DeviceBuffer uploadValues(CudaDevice device);
+
+        DeviceBuffer uploadMeta(CudaDevice device);
+    }
+
     /** {@link TwoFourMatrix} padded to 16 rows and 32 columns, row-major as it is. */
-    record MmaSpWeight(int rowsPad, int kPad, short[] values, short[] meta) {
+    record MmaSpWeight(int rowsPad, int kPad, short[] values, short[] meta) implements HostLayout {
+        @Override
+        public DeviceBuffer uploadValues(CudaDevice device) {
+            return device.upload(values);
+        }
+
+        @Override
+        public DeviceBuffer uploadMeta(CudaDevice device) {
+            return device.upload(meta);
+        }
     }
 
     /**
@@ -29,11 +49,20 @@ final class TwoFourSpmm {
      * columns) and warpgroup thread {@code l}, entry {@code (tile * kPad/32 + s) * 128 + l} holds
      * eight 16-bit values (the thread's four A registers, low half first) and one metadata word.
      */
-    record WgmmaSpWeight(int rowsPad, int kPad, short[] values, int[] meta) {
+    record WgmmaSpWeight(int rowsPad, int kPad, short[] values, int[] meta) implements HostLayout {
+        @Override
+        public DeviceBuffer uploadValues(CudaDevice device) {
+            return device.upload(values);
+        }
+
+        @Override
+        public DeviceBuffer uploadMeta(CudaDevice device) {
+            return device.upload(meta);
+        }
     }
 
     private final CudaDevice device;
-    private final Map<TwoFourMatrix, Map<HalfFormat, Map<TwoFourKernel, Object>>> packed =
+    private final Map<TwoFourMatrix, Map<HalfFormat, Map<TwoFourKernel, HostLayout>>> packed =
             Collections.synchronizedMap(new WeakHashMap<>());
 
     TwoFourSpmm(CudaDevice device) {
@@ -68,17 +97,18 @@ final class TwoFourSpmm {
             throw new UnsupportedOperationException(why);
         }
         device.makeCurrent();
-        Object host = packed.computeIfAbsent(w, k -> Collections.synchronizedMap(new EnumMap<>(HalfFormat.class)))
+        HostLayout host = packed
+                .computeIfAbsent(w, k -> Collections.synchronizedMap(new EnumMap<>(HalfFormat.class)))
                 .computeIfAbsent(format, k -> Collections.synchronizedMap(new EnumMap<>(TwoFourKernel.class)))
                 .computeIfAbsent(kernel, k -> k == TwoFourKernel.MMA_SP ? packForMmaSp(w, format)
                         : packForWgmma(w, format));
-        return switch (host) {
-            case MmaSpWeight m -> new Prepared(kernel, format, m.rowsPad(), m.kPad(), device.upload(m.values()),
-                    device.upload(m.meta()));
-            case WgmmaSpWeight g -> new Prepared(kernel, format, g.rowsPad(), g.kPad(), device.upload(g.values()),
-                    device.upload(g.meta()));
-            default -> throw new IllegalStateException(host.getClass().getName());
-        };
+        DeviceBuffer values = host.uploadValues(device);
+        try {
+            return new Prepared(kernel, format, host.rowsPad(), host.kPad(), values, host.uploadMeta(device));
+        } catch (RuntimeException e) {
+            values.close();
+            throw e;
+        }
     }
 
     /** A weight on the device, ready to multiply any X of the padded shape. */
