@@ -53,6 +53,10 @@ public final class DoctorCommand implements Callable<Integer> {
             for (CudaProbe.Gpu g : cuda.gpus()) {
                 out.printf("  gpu %d      %s, %s, %d SMs, %.1f GiB%n", g.ordinal(), g.name(), g.arch(),
                         g.multiprocessors(), g.memoryBytes() / (1024.0 * 1024 * 1024));
+                for (org.prune4j.backend.cuda.TwoFourKernel k : org.prune4j.backend.cuda.TwoFourKernel.values()) {
+                    java.util.Optional<String> why = k.whyUnsupportedOn(g.major(), g.minor());
+                    out.printf("    2:4 on %-9s %s%n", k.label(), why.map(w -> "no: " + w).orElse("yes"));
+                }
             }
         }
         out.println("  kernels    " + KernelImage.status());

@@ -39,6 +39,11 @@ public enum TwoFourKernel {
         return CudaBackend.ceil(n, nMultiple) * nMultiple;
     }
 
+    /** Why this kernel cannot run on a GPU of compute capability major.minor, or empty when it can. */
+    public java.util.Optional<String> whyUnsupportedOn(int major, int minor) {
+        return java.util.Optional.ofNullable(unsupportedOn(10 * major + minor));
+    }
+
     /** Why this kernel cannot run on a device of compute capability {@code cc} (major*10+minor), or null. */
     String unsupportedOn(int cc) {
         if (this == WGMMA_SP && cc != 90) {
