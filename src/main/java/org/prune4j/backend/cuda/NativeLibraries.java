@@ -60,7 +60,7 @@ public final class NativeLibraries {
             }
         }
         c.add("/usr/lib/x86_64-linux-gnu/" + soname);
-        for (Path lib : wheelLibraryFolders()) {
+        for (Path lib : WheelFolders.FOUND) {
             c.add(lib.resolve(soname).toString());
         }
         return c;
@@ -74,6 +74,11 @@ public final class NativeLibraries {
         "/usr/local/lib/python3*/site-packages/nvidia/*/lib",
         "/usr/lib/python3/dist-packages/nvidia/*/lib",
     };
+
+    /** Looked up once per process, on first use: the folders do not change while it runs. */
+    private static final class WheelFolders {
+        static final List<Path> FOUND = List.copyOf(wheelLibraryFolders());
+    }
 
     private static List<Path> wheelLibraryFolders() {
         List<String> patterns = new ArrayList<>(List.of(WHEEL_FOLDERS));

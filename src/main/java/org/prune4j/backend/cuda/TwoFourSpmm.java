@@ -26,18 +26,18 @@ final class TwoFourSpmm {
 
         int kPad();
 
-        DeviceBuffer uploadValues(CudaDevice device);
+        /** The encoded 16-bit values, in the kernel's order. */
+        short[] values();
+
+        default DeviceBuffer uploadValues(CudaDevice device) {
+            return device.upload(values());
+        }
 
         DeviceBuffer uploadMeta(CudaDevice device);
     }
 
     /** {@link TwoFourMatrix} padded to 16 rows and 32 columns, row-major as it is. */
     record MmaSpWeight(int rowsPad, int kPad, short[] values, short[] meta) implements HostLayout {
-        @Override
-        public DeviceBuffer uploadValues(CudaDevice device) {
-            return device.upload(values);
-        }
-
         @Override
         public DeviceBuffer uploadMeta(CudaDevice device) {
             return device.upload(meta);
@@ -50,11 +50,6 @@ final class TwoFourSpmm {
      * eight 16-bit values (the thread's four A registers, low half first) and one metadata word.
      */
     record WgmmaSpWeight(int rowsPad, int kPad, short[] values, int[] meta) implements HostLayout {
-        @Override
-        public DeviceBuffer uploadValues(CudaDevice device) {
-            return device.upload(values);
-        }
-
         @Override
         public DeviceBuffer uploadMeta(CudaDevice device) {
             return device.upload(meta);
