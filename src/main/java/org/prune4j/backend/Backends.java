@@ -17,7 +17,37 @@ public final class Backends {
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
+    private static volatile Backend host;
+
     private Backends() {
+    }
+
+    /**
+     * The CPU backend that host-memory code shares (optimiser steps on unbound parameters,
+     * routing fallbacks); opened once, never closed.
+     */
+    public static Backend host() {
+        Backend h = host;
+        if (h == null) {
+            synchronized (Backends.class) {
+                if (host == null) {
+                    host = open("cpu");
+                }
+                h = host;
+            }
+        }
+        return h;
+    }
+
+    /**
+     * {@code b} itself when it runs every feature; otherwise a backend that runs on {@code b}
+     * what {@code b} declares and the rest on the CPU, saying once per feature what moved.
+     */
+    public static Backend routed(Backend b) {
+        if (b.capabilities().complete()) {
+            return b;
+        }
+        return CapabilityRouter.wrap(b, host());
     }
 
     /** Every installed provider, best first. */

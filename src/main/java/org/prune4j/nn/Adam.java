@@ -1,8 +1,10 @@
 package org.prune4j.nn;
 
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import org.prune4j.backend.Backend;
 
 /** Adam (Kingma & Ba) with bias correction and L2 weight decay added to the gradient. */
 public final class Adam implements Optimizer {
@@ -10,12 +12,13 @@ public final class Adam implements Optimizer {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final Map<Parameter, float[][]> moments = new IdentityHashMap<>();
+    private final Set<Parameter> touched = Collections.newSetFromMap(new IdentityHashMap<>());
     private long t;
 
     public Adam(double beta1, double beta2, double eps, double weightDecay) {
-        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || eps <= 0 || weightDecay < 0) {
-            throw new IllegalArgumentException("Adam needs betas in [0, 1), eps > 0, weight decay >= 0");
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0 && weightDecay >= 0)) {
+            throw new IllegalArgumentException("Adam needs betas in [0, 1), eps > 0, weight decay >= 0; got "
+                    + beta1 + ", " + beta2 + ", " + eps + ", " + weightDecay);
         }
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -24,9 +27,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(List<Parameter> parameters, double lr) {
+    public void step(List<Parameter> parameters, double lr, Backend backend) {
         t++;
-        float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps, wd = (float) weightDecay;
         float c1 = (float) (1 - Math.pow(beta1, t)), c2 = (float) (1 - Math.pow(beta2, t));
         float stepSize = (float) (lr / c1);
         float sqrtC2 = (float) Math.sqrt(c2);
@@ -34,26 +36,18 @@ public final class Adam implements Optimizer {
             if (!p.trainable()) {
                 continue;
             }
-            float[] w = p.value().data(), g = p.grad().data();
-            p.applyMask(g);
-            float[][] mv = moments.computeIfAbsent(p, q -> new float[][] {new float[w.length], new float[w.length]});
-            float[] m = mv[0], v = mv[1];
-            boolean decay = wd != 0 && p.kind() == Parameter.Kind.WEIGHT;
-            for (int i = 0; i < w.length; i++) {
-                float gi = g[i] + (decay ? wd * w[i] : 0f);
-                m[i] = b1 * m[i] + (1 - b1) * gi;
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-                w[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + e);
-            }
-            p.applyMask(m);
-            p.applyMask(v);
-            p.applyMask(w);
+            touched.add(p);
+            Slot s = p.slot(backend);
+            float wd = p.kind() == Parameter.Kind.WEIGHT ? (float) weightDecay : 0f;
+            s.backend().adamUpdate(s.value(), s.grad(), s.state(this, "m"), s.state(this, "v"), s.mask(), stepSize,
+                    (float) beta1, (float) beta2, (float) eps, sqrtC2, wd);
         }
     }
 
     @Override
     public void reset() {
-        moments.clear();
+        touched.forEach(p -> p.clearState(this));
+        touched.clear();
         t = 0;
     }
 

@@ -21,17 +21,18 @@ abstract class AffineLayer implements WeightedLayer {
     }
 
     /** {@code rows W^T + b}. */
-    final Tensor affine(Tensor rows, Backend be) {
-        Tensor y = product.forward(rows, be);
-        be.addRowVector(y, bias.value());
+    final Tensor affine(Tensor rows, Pass pass) {
+        Tensor y = product.forward(rows, pass);
+        Backend be = pass.backend();
+        be.addRowVector(y, bias.resident(be));
         return y;
     }
 
-    /** Sets the weight and bias gradients from dL/dy and returns dL/d(rows). */
-    final Tensor affineBackward(Tensor dy, Tensor rows, Backend be) {
-        product.backwardWeight(dy, rows, be);
-        be.sumRows(dy, bias.grad());
-        return product.backwardInput(dy, be);
+    /** Sets the weight and bias gradients from dL/dy and returns dL/d(rows), or null when not wanted. */
+    final Tensor affineBackward(Tensor dy, Tensor rows, Pass pass, boolean inputGradient) {
+        Backend be = pass.backend();
+        be.sumRows(dy, bias.residentGrad(be));
+        return product.backward(dy, rows, pass, inputGradient);
     }
 
     @Override
@@ -42,6 +43,11 @@ abstract class AffineLayer implements WeightedLayer {
     @Override
     public final String chooseKernel(KernelPolicy policy) {
         return product.choose(policy);
+    }
+
+    @Override
+    public final void useSparseKernel(boolean sparse) {
+        product.use(sparse);
     }
 
     @Override

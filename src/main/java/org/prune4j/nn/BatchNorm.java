@@ -1,6 +1,7 @@
 package org.prune4j.nn;
 
 import java.util.List;
+import org.prune4j.backend.Backend;
 import org.prune4j.tensor.Tensor;
 
 /**
@@ -15,10 +16,11 @@ public final class BatchNorm implements Layer {
     private final Parameter beta;
     private final Parameter runningMean;
     private final Parameter runningVar;
-    private float[] xhat;
-    private float[] invStd;
-    private int[] shape;
+    private Tensor xhat;
+    private Tensor invStd;
+    private int spatial;
     private boolean training;
+    private Pass pass;
 
     public BatchNorm(String name, int channels) {
         if (channels <= 0) {
@@ -38,48 +40,16 @@ public final class BatchNorm implements Layer {
             throw new IllegalArgumentException(gamma.name() + " expects batch x " + channels + " [x H x W], got "
                     + x.shapeString());
         }
-        shape = s;
+        this.pass = pass;
         training = pass.training();
-        int n = s[0], spatial = s.length == 4 ? s[2] * s[3] : 1;
-        int count = n * spatial;
-        float[] in = x.data(), out = new float[in.length];
-        float[] g = gamma.value().data(), b = beta.value().data();
-        float[] rm = runningMean.value().data(), rv = runningVar.value().data();
-        xhat = new float[in.length];
-        invStd = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            double mean, var;
-            if (pass.training()) {
-                double sum = 0, sq = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = (i * channels + c) * spatial;
-                    for (int j = 0; j < spatial; j++) {
-                        double v = in[base + j];
-                        sum += v;
-                        sq += v * v;
-                    }
-                }
-                mean = sum / count;
-                var = Math.max(sq / count - mean * mean, 0);
-                double unbiased = count > 1 ? var * count / (count - 1) : var;
-                rm[c] = (float) ((1 - MOMENTUM) * rm[c] + MOMENTUM * mean);
-                rv[c] = (float) ((1 - MOMENTUM) * rv[c] + MOMENTUM * unbiased);
-            } else {
-                mean = rm[c];
-                var = rv[c];
-            }
-            float inv = (float) (1 / Math.sqrt(var + EPS));
-            invStd[c] = inv;
-            for (int i = 0; i < n; i++) {
-                int base = (i * channels + c) * spatial;
-                for (int j = 0; j < spatial; j++) {
-                    float xh = (float) ((in[base + j] - mean) * inv);
-                    xhat[base + j] = xh;
-                    out[base + j] = g[c] * xh + b[c];
-                }
-            }
-        }
-        return Tensor.wrap(out, s);
+        spatial = s.length == 4 ? s[2] * s[3] : 1;
+        Backend be = pass.backend();
+        xhat = pass.buffer(this, "xhat", s);
+        invStd = pass.buffer(this, "invStd", channels);
+        Tensor y = pass.buffer(this, "y", s);
+        be.batchNormForward(x, channels, spatial, training, MOMENTUM, EPS, gamma.resident(be), beta.resident(be),
+                runningMean.resident(be), runningVar.resident(be), xhat, invStd, y);
+        return y;
     }
 
     /**
@@ -87,40 +57,12 @@ public final class BatchNorm implements Layer {
      * them; after an evaluation pass (SynFlow differentiates one) the layer is affine.
      */
     @Override
-    public Tensor backward(Tensor dy) {
-        int n = shape[0], spatial = shape.length == 4 ? shape[2] * shape[3] : 1;
-        int count = n * spatial;
-        float[] g = dy.data(), dx = new float[g.length];
-        float[] gam = gamma.value().data(), dg = gamma.grad().data(), db = beta.grad().data();
-        for (int c = 0; c < channels; c++) {
-            double sumG = 0, sumGx = 0;
-            for (int i = 0; i < n; i++) {
-                int base = (i * channels + c) * spatial;
-                for (int j = 0; j < spatial; j++) {
-                    sumG += g[base + j];
-                    sumGx += g[base + j] * xhat[base + j];
-                }
-            }
-            dg[c] = (float) sumGx;
-            db[c] = (float) sumG;
-            if (!training) {
-                for (int i = 0; i < n; i++) {
-                    int base = (i * channels + c) * spatial;
-                    for (int j = 0; j < spatial; j++) {
-                        dx[base + j] = gam[c] * invStd[c] * g[base + j];
-                    }
-                }
-                continue;
-            }
-            double k = gam[c] * invStd[c] / (double) count;
-            for (int i = 0; i < n; i++) {
-                int base = (i * channels + c) * spatial;
-                for (int j = 0; j < spatial; j++) {
-                    dx[base + j] = (float) (k * (count * g[base + j] - sumG - xhat[base + j] * sumGx));
-                }
-            }
-        }
-        return Tensor.wrap(dx, shape);
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Backend be = pass.backend();
+        Tensor dx = pass.buffer(this, "dx", dy.shape());
+        be.batchNormBackward(dy, xhat, invStd, gamma.resident(be), channels, spatial, training,
+                gamma.residentGrad(be), beta.residentGrad(be), dx);
+        return dx;
     }
 
     @Override

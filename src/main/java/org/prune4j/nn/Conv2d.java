@@ -1,11 +1,13 @@
 package org.prune4j.nn;
 
+import org.prune4j.backend.Backend;
 import org.prune4j.tensor.Tensor;
 
 /**
  * 2-D convolution, stride 1, square kernel, zero padding, as im2col followed by the weight
  * product: the weight is stored as outChannels x (inChannels * k * k), so a masked conv uses
- * the same dense or sparse kernels as a Linear layer.
+ * the same dense or sparse kernels as a Linear layer. The product's (image, pixel) x channel
+ * rows become image x channel x pixel with a batched transpose, on the backend like the rest.
  */
 public final class Conv2d extends AffineLayer {
     private final int inC;
@@ -50,103 +52,27 @@ public final class Conv2d extends AffineLayer {
                     + w + " input with padding " + pad);
         }
         pass = p;
-        cols = im2col(x.data());
-        return toChannelsFirst(affine(cols, p.backend()));
+        Backend be = p.backend();
+        cols = p.buffer(this, "cols", n * oh * ow, inC * k * k);
+        be.im2col(x, k, pad, cols);
+        Tensor rows = affine(cols, p);
+        Tensor y = p.buffer(this, "y", n, outC, oh, ow);
+        be.transposeBatched(rows, n, oh * ow, outC, y);
+        return y;
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        return col2im(affineBackward(toRows(dy), cols, pass.backend()).data());
-    }
-
-    /** Rows are (image, oy, ox), columns (channel, ky, kx). */
-    private Tensor im2col(float[] x) {
-        int ckk = inC * k * k;
-        float[] c = new float[n * oh * ow * ckk];
-        for (int img = 0; img < n; img++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int row = ((img * oh + oy) * ow + ox) * ckk;
-                    for (int ch = 0; ch < inC; ch++) {
-                        int base = (img * inC + ch) * h * w;
-                        for (int ky = 0; ky < k; ky++) {
-                            int iy = oy + ky - pad;
-                            int dst = row + (ch * k + ky) * k;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < k; kx++) {
-                                int ix = ox + kx - pad;
-                                if (ix >= 0 && ix < w) {
-                                    c[dst + kx] = x[base + iy * w + ix];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Backend be = pass.backend();
+        Tensor rows = pass.buffer(this, "dyRows", n * oh * ow, outC);
+        be.transposeBatched(dy, n, outC, oh * ow, rows);
+        Tensor dcols = affineBackward(rows, cols, pass, inputGradient);
+        if (!inputGradient) {
+            return null;
         }
-        return Tensor.wrap(c, n * oh * ow, ckk);
-    }
-
-    private Tensor col2im(float[] c) {
-        int ckk = inC * k * k;
-        float[] dx = new float[n * inC * h * w];
-        for (int img = 0; img < n; img++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int row = ((img * oh + oy) * ow + ox) * ckk;
-                    for (int ch = 0; ch < inC; ch++) {
-                        int base = (img * inC + ch) * h * w;
-                        for (int ky = 0; ky < k; ky++) {
-                            int iy = oy + ky - pad;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            int src = row + (ch * k + ky) * k;
-                            for (int kx = 0; kx < k; kx++) {
-                                int ix = ox + kx - pad;
-                                if (ix >= 0 && ix < w) {
-                                    dx[base + iy * w + ix] += c[src + kx];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor.wrap(dx, n, inC, h, w);
-    }
-
-    /** (image, oy, ox) x channel rows to image x channel x oy x ox. */
-    private Tensor toChannelsFirst(Tensor y) {
-        float[] src = y.data();
-        float[] dst = new float[src.length];
-        int hw = oh * ow;
-        for (int img = 0; img < n; img++) {
-            for (int pix = 0; pix < hw; pix++) {
-                int r = (img * hw + pix) * outC;
-                for (int ch = 0; ch < outC; ch++) {
-                    dst[(img * outC + ch) * hw + pix] = src[r + ch];
-                }
-            }
-        }
-        return Tensor.wrap(dst, n, outC, oh, ow);
-    }
-
-    private Tensor toRows(Tensor dy) {
-        float[] src = dy.data();
-        float[] dst = new float[src.length];
-        int hw = oh * ow;
-        for (int img = 0; img < n; img++) {
-            for (int ch = 0; ch < outC; ch++) {
-                int s = (img * outC + ch) * hw;
-                for (int pix = 0; pix < hw; pix++) {
-                    dst[(img * hw + pix) * outC + ch] = src[s + pix];
-                }
-            }
-        }
-        return Tensor.wrap(dst, n * hw, outC);
+        Tensor dx = pass.buffer(this, "dx", n, inC, h, w);
+        be.col2im(dcols, k, pad, dx);
+        return dx;
     }
 
     @Override

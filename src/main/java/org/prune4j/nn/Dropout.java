@@ -2,10 +2,17 @@ package org.prune4j.nn;
 
 import org.prune4j.tensor.Tensor;
 
-/** Inverted dropout: in training each unit is zeroed with probability p and the rest scaled by 1/(1-p). */
+/**
+ * Inverted dropout: in training each unit is zeroed with probability p and the rest scaled by
+ * 1/(1-p). The mask is a pure function of a seed drawn from the pass's random stream and the
+ * unit's index ({@link org.prune4j.backend.DropoutHash}), so every backend draws the same one
+ * and the backward pass recomputes it.
+ */
 public final class Dropout implements Layer {
     private final double p;
-    private float[] keepScale;
+    private long seed;
+    private boolean active;
+    private Pass pass;
 
     public Dropout(double p) {
         if (!(p >= 0 && p < 1)) {
@@ -15,35 +22,26 @@ public final class Dropout implements Layer {
     }
 
     @Override
-    public Tensor forward(Tensor x, Pass pass) {
-        if (!pass.training() || p == 0) {
-            keepScale = null;
+    public Tensor forward(Tensor x, Pass ps) {
+        pass = ps;
+        active = ps.training() && p > 0;
+        if (!active) {
             return x;
         }
-        float[] in = x.data();
-        float[] out = new float[in.length];
-        keepScale = new float[in.length];
-        float scale = (float) (1 / (1 - p));
-        for (int i = 0; i < in.length; i++) {
-            if (pass.rng().nextFloat() >= p) {
-                keepScale[i] = scale;
-                out[i] = in[i] * scale;
-            }
-        }
-        return Tensor.wrap(out, x.shape());
+        seed = ps.rng().nextLong();
+        Tensor y = ps.buffer(this, "y", x.shape());
+        ps.backend().dropout(x, (float) p, seed, y);
+        return y;
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        if (keepScale == null) {
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        if (!active) {
             return dy;
         }
-        float[] g = dy.data();
-        float[] dx = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            dx[i] = g[i] * keepScale[i];
-        }
-        return Tensor.wrap(dx, dy.shape());
+        Tensor dx = pass.buffer(this, "dx", dy.shape());
+        pass.backend().dropoutBackward(dy, (float) p, seed, dx);
+        return dx;
     }
 
     @Override

@@ -13,7 +13,7 @@ public final class Flatten implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean inputGradient) {
         return dy.reshape(inShape);
     }
 

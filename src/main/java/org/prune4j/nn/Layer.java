@@ -5,14 +5,24 @@ import org.prune4j.tensor.Tensor;
 
 /**
  * One layer. {@link #forward} keeps what {@link #backward} needs; backward accumulates nothing:
- * it overwrites the gradients of the layer's parameters and returns the input gradient.
+ * it overwrites the gradients of the layer's parameters and returns the input gradient. Outputs
+ * come from the pass's workspace: with a caching workspace they are overwritten by the next
+ * pass, so read them before running another.
  */
 public interface Layer {
 
     Tensor forward(Tensor x, Pass pass);
 
     /** Given dL/d(output), sets the parameter gradients and returns dL/d(input). */
-    Tensor backward(Tensor dy);
+    default Tensor backward(Tensor dy) {
+        return backward(dy, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor)}; with {@code inputGradient} false the layer may skip dL/d(input)
+     * and return null (the first layers of a model: nothing upstream needs it).
+     */
+    Tensor backward(Tensor dy, boolean inputGradient);
 
     /** Parameters and buffers, in a fixed order. */
     default List<Parameter> parameters() {

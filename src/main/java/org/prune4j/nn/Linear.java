@@ -30,12 +30,12 @@ public final class Linear extends AffineLayer {
         }
         x = input;
         pass = p;
-        return affine(input, p.backend());
+        return affine(input, p);
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        return affineBackward(dy, x, pass.backend());
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        return affineBackward(dy, x, pass, inputGradient);
     }
 
     @Override

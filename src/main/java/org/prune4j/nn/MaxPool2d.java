@@ -2,11 +2,15 @@ package org.prune4j.nn;
 
 import org.prune4j.tensor.Tensor;
 
-/** Max pooling with a square window and stride equal to it; a partial last window is dropped. */
+/**
+ * Max pooling with a square window and stride equal to it; a partial last window is dropped.
+ * The backward pass routes each gradient to the first maximum of its window, found again from
+ * the saved input rather than stored as indices.
+ */
 public final class MaxPool2d implements Layer {
     private final int size;
-    private int[] argmax;
-    private int[] inShape;
+    private Tensor x;
+    private Pass pass;
 
     public MaxPool2d(int size) {
         if (size <= 0) {
@@ -16,48 +20,28 @@ public final class MaxPool2d implements Layer {
     }
 
     @Override
-    public Tensor forward(Tensor x, Pass pass) {
-        int[] s = x.shape();
+    public Tensor forward(Tensor input, Pass p) {
+        int[] s = input.shape();
         if (s.length != 4) {
-            throw new IllegalArgumentException("MaxPool2d expects batch x C x H x W, got " + x.shapeString());
+            throw new IllegalArgumentException("MaxPool2d expects batch x C x H x W, got " + input.shapeString());
         }
-        inShape = s;
-        int planes = s[0] * s[1], h = s[2], w = s[3], oh = h / size, ow = w / size;
+        int oh = s[2] / size, ow = s[3] / size;
         if (oh == 0 || ow == 0) {
-            throw new IllegalArgumentException("a " + size + "x" + size + " pool does not fit a " + h + "x" + w + " input");
+            throw new IllegalArgumentException("a " + size + "x" + size + " pool does not fit a " + s[2] + "x" + s[3]
+                    + " input");
         }
-        float[] in = x.data();
-        float[] out = new float[planes * oh * ow];
-        argmax = new int[out.length];
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int best = p * h * w + oy * size * w + ox * size;
-                    for (int dy = 0; dy < size; dy++) {
-                        for (int dx = 0; dx < size; dx++) {
-                            int idx = p * h * w + (oy * size + dy) * w + ox * size + dx;
-                            if (in[idx] > in[best]) {
-                                best = idx;
-                            }
-                        }
-                    }
-                    int o = (p * oh + oy) * ow + ox;
-                    out[o] = in[best];
-                    argmax[o] = best;
-                }
-            }
-        }
-        return Tensor.wrap(out, s[0], s[1], oh, ow);
+        x = input;
+        pass = p;
+        Tensor y = p.buffer(this, "y", s[0], s[1], oh, ow);
+        p.backend().maxPool(input, size, y);
+        return y;
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        float[] g = dy.data();
-        float[] dx = new float[inShape[0] * inShape[1] * inShape[2] * inShape[3]];
-        for (int o = 0; o < g.length; o++) {
-            dx[argmax[o]] += g[o];
-        }
-        return Tensor.wrap(dx, inShape);
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Tensor dx = pass.buffer(this, "dx", x.shape());
+        pass.backend().maxPoolBackward(x, dy, size, dx);
+        return dx;
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class Model {
     private final List<Parameter> parameters;
     private final Map<String, Parameter> byName;
     private final Initialiser initialiser;
+    private final int firstTrainedLayer;
 
     public Model(String name, int[] inputShape, List<Layer> layers, Initialiser initialiser) {
         this.name = name;
@@ -39,6 +40,11 @@ public final class Model {
         }
         this.parameters = List.copyOf(ps);
         this.byName = names;
+        int first = 0;
+        while (first < this.layers.size() && this.layers.get(first).parameters().isEmpty()) {
+            first++;
+        }
+        this.firstTrainedLayer = first;
     }
 
     public String name() {
@@ -110,12 +116,22 @@ public final class Model {
         return h;
     }
 
-    /** Backpropagates dL/d(output) through every layer, overwriting all gradients. */
+    /**
+     * Backpropagates dL/d(output) through every layer, overwriting all gradients. Stops at the
+     * first layer with parameters: nothing before it needs a gradient, so its input gradient
+     * (for LeNet-300-100 the 784-wide product, for a conv net a col2im) is not computed.
+     */
     public void backward(Tensor dy) {
+        int first = firstTrainedLayer;
         Tensor g = dy;
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g);
+        for (int i = layers.size() - 1; i >= first && i >= 0; i--) {
+            g = layers.get(i).backward(g, i > first);
         }
+    }
+
+    /** Moves every parameter back to host memory, dense, freeing what it held on a device. */
+    public void release() {
+        parameters.forEach(Parameter::release);
     }
 
     /** Picks each weighted layer's kernel for its present density; returns the log lines. */

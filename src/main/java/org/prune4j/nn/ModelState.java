@@ -24,7 +24,7 @@ public final class ModelState {
         Map<String, float[]> v = new LinkedHashMap<>();
         Map<String, Mask> m = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
-            v.put(p.name(), p.value().data());
+            v.put(p.name(), p.snapshot());
             if (p.mask() != null) {
                 m.put(p.name(), p.mask());
             }

@@ -1,15 +1,24 @@
 package org.prune4j.nn;
 
 import java.util.List;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.Backends;
 
 /**
- * Updates trainable parameters from their gradients. Implementations mask the gradient before
- * using it and their own per-weight state after, so pruned weights and everything that could
- * revive them stay exactly zero.
+ * Updates trainable parameters from their gradients, with the backend's fused update kernels,
+ * where the parameters live and in the form they are in (dense, or the stored entries of a
+ * sparse weight). State (momentum, moments) lives with each parameter ({@link Slot#state}), the
+ * same size as what is updated; pruned entries are never touched, so they stay exactly zero.
  */
 public interface Optimizer {
 
-    void step(List<Parameter> parameters, double learningRate);
+    /** One step; parameters still in host memory are updated by {@code backend} (a host-memory one). */
+    void step(List<Parameter> parameters, double learningRate, Backend backend);
+
+    /** One step on host parameters with the CPU backend. */
+    default void step(List<Parameter> parameters, double learningRate) {
+        step(parameters, learningRate, Backends.host());
+    }
 
     /** Forgets all state (momentum, moments, step count), as at the start of a new round. */
     void reset();

@@ -1,14 +1,22 @@
 package org.prune4j.nn;
 
 import java.util.Objects;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.MaskHandle;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Tensor;
 
 /**
- * A named tensor of a model with its gradient and, for prunable weights, a mask. The mask is
- * the single source of truth for which weights exist: {@link #setMask} zeroes the pruned
- * values, and {@link #applyMask} is how optimisers keep gradients and their own state zero
- * there, so masked weights stay exactly zero through training.
+ * A named tensor of a model with its gradient, optimiser state and, for prunable weights, a
+ * mask. The mask is the single source of truth for which weights exist: {@link #setMask}
+ * zeroes the pruned values, gradient entries and optimiser state, and the optimisers leave
+ * pruned entries untouched, so masked weights stay exactly zero through training.
+ *
+ * <p>During training the tensors live where the backend computes ({@link #resident}), or, on
+ * the sparse path, as the stored entries of a CSR weight ({@link #sparse}); {@link #value()}
+ * and {@link #grad()} bring them back to host memory, dense, for host code (scores, resets,
+ * checkpoints). Such a move is a counted transfer on a device backend and never happens inside
+ * a training step. Not thread-safe: one model, one training loop.
  */
 public final class Parameter {
 
@@ -17,12 +25,12 @@ public final class Parameter {
 
     private final String name;
     private final Kind kind;
-    private final Tensor value;
-    private final Tensor grad;
+    private final int[] shape;
+    private final int size;
     private final int fanIn;
     private final int fanOut;
+    private final Placement placement;
     private Mask mask;
-    private float[] keep;
     private int maskVersion;
     private boolean frozen;
 
@@ -34,14 +42,20 @@ public final class Parameter {
     public Parameter(String name, Kind kind, Tensor value, int fanIn, int fanOut) {
         this.name = Objects.requireNonNull(name);
         this.kind = Objects.requireNonNull(kind);
-        this.value = Objects.requireNonNull(value);
-        this.grad = kind == Kind.BUFFER ? null : Tensor.zeros(value.shape());
-        this.fanIn = fanIn;
-        this.fanOut = fanOut;
+        Objects.requireNonNull(value);
         if (kind == Kind.WEIGHT && !value.isMatrix()) {
             throw new IllegalArgumentException(name + ": weights are stored as matrices (outputs x inputs), got "
                     + value.shapeString());
         }
+        if (!value.isHost()) {
+            throw new IllegalArgumentException(name + ": a parameter starts in host memory; it moves to its backend "
+                    + "when training starts");
+        }
+        this.shape = value.shape();
+        this.size = value.size();
+        this.fanIn = fanIn;
+        this.fanOut = fanOut;
+        this.placement = new Placement(value, kind != Kind.BUFFER);
     }
 
     public String name() {
@@ -52,13 +66,19 @@ public final class Parameter {
         return kind;
     }
 
+    /** The values, dense, in host memory (brought back from a device or a sparse form if they were there). */
     public Tensor value() {
-        return value;
+        return placement.hostValue();
     }
 
-    /** The gradient; null for buffers. */
+    /** The gradient, dense, in host memory, zero at pruned entries; null for buffers. */
     public Tensor grad() {
-        return grad;
+        return kind == Kind.BUFFER ? null : placement.hostGrad(mask);
+    }
+
+    /** A host copy of the values that leaves them where they are (a counted transfer on a device). */
+    public float[] snapshot() {
+        return placement.snapshot();
     }
 
     public int fanIn() {
@@ -84,7 +104,11 @@ public final class Parameter {
     }
 
     public int size() {
-        return value.size();
+        return size;
+    }
+
+    public int[] shape() {
+        return shape.clone();
     }
 
     /** The current mask, or null when every weight is kept. */
@@ -94,65 +118,114 @@ public final class Parameter {
 
     /** Counts the weights the mask keeps (all of them when there is no mask). */
     public int alive() {
-        return mask == null ? value.size() : mask.keptCount();
+        return mask == null ? size : mask.keptCount();
     }
 
     public double density() {
-        return value.size() == 0 ? 1.0 : alive() / (double) value.size();
+        return size == 0 ? 1.0 : alive() / (double) size;
     }
 
-    /** Bumped on every mask change, so cached sparse structures know to rebuild. */
+    /** Bumped on every mask change, so prepared sparse patterns and mask handles know to rebuild. */
     public int maskVersion() {
         return maskVersion;
     }
 
-    /** Sets the mask (null removes it) and zeroes the pruned weights and their gradient. */
+    /** Sets the mask (null removes it) and zeroes the pruned weights, their gradient and optimiser state. */
     public void setMask(Mask newMask) {
         if (newMask != null) {
             if (!prunable()) {
                 throw new IllegalArgumentException(name + " is a " + kind + "; only weights can be masked");
             }
-            if (newMask.rows() != value.rows() || newMask.cols() != value.cols()) {
+            if (newMask.rows() != shape[0] || newMask.cols() != shape[1]) {
                 throw new IllegalArgumentException("mask " + newMask.rows() + "x" + newMask.cols() + " does not fit "
-                        + name + " " + value.shapeString());
+                        + name + " " + java.util.Arrays.toString(shape));
             }
         }
         mask = newMask;
-        keep = newMask == null ? null : multipliers(newMask);
         maskVersion++;
-        applyMask(value.data());
-        if (grad != null) {
-            applyMask(grad.data());
-        }
+        placement.maskChanged(newMask);
     }
 
     /**
-     * Zeroes the entries of {@code values} (same layout as the weight) that the mask prunes.
-     * A multiply by 0/1 rather than a branch: random masks made the branch mispredict often
-     * enough to halve training speed, and the multiply vectorises. A finite value becomes an exact
-     * (possibly negative) zero; a NaN stays NaN, and the trainer stops on non-finite weights.
+     * Zeroes the entries of a host array laid out like the weight that the mask prunes; for host
+     * code that builds weight-shaped values (initialisers, resets, score perturbations).
      */
     public void applyMask(float[] values) {
-        float[] k = keep;
-        if (k == null) {
+        if (mask == null) {
             return;
         }
+        boolean[] k = mask.toArray();
         for (int i = 0; i < k.length; i++) {
-            values[i] *= k[i];
+            if (!k[i]) {
+                values[i] = 0f;
+            }
         }
     }
 
-    private static float[] multipliers(Mask m) {
-        boolean[] b = m.toArray();
-        float[] f = new float[b.length];
-        for (int i = 0; i < b.length; i++) {
-            f[i] = b[i] ? 1f : 0f;
+    // ---- training-side access (package: layers and optimisers) -----------------------------
+
+    /** The dense value in {@code b}'s memory; moves it there once, then it stays. */
+    Tensor resident(Backend b) {
+        return placement.denseOn(b);
+    }
+
+    /** The dense gradient in {@code b}'s memory. */
+    Tensor residentGrad(Backend b) {
+        return placement.denseGradOn(b);
+    }
+
+    /** A dense product just wrote the gradient at pruned entries too; optimisers skip them. */
+    void gradWrittenDense() {
+        if (mask != null) {
+            placement.markGradUnmasked();
         }
-        return f;
+    }
+
+    /** The mask as {@code b}'s kernels read it, or null without a mask. */
+    MaskHandle maskOn(Backend b) {
+        return placement.maskOn(b, mask, maskVersion);
+    }
+
+    /** The CSR form on {@code b}: pattern from the mask, values gathered once; kept until the mask changes. */
+    SparseForm sparse(Backend b) {
+        if (mask == null) {
+            throw new IllegalStateException(name + " has no mask, so there is no sparse form");
+        }
+        return placement.sparseOn(b, mask, maskVersion);
+    }
+
+    boolean isSparse() {
+        return placement.isSparse();
+    }
+
+    /** What an optimiser updates; a parameter still in host memory is bound to {@code fallback}. */
+    public Slot slot(Backend fallback) {
+        return placement.slot(fallback, mask, maskVersion);
+    }
+
+    /** Drops the state tensors an optimiser made (it starts over, as at a new round). */
+    public void clearState(Object owner) {
+        placement.clearState(owner);
+    }
+
+    /** The tensor that holds the values now (dense or the stored entries, host or device). */
+    public Tensor current() {
+        return placement.current();
+    }
+
+    /** The backend whose memory holds the values now, or null when they are in host memory and unbound. */
+    public Backend currentBackend() {
+        return placement.currentBackend();
+    }
+
+    /** Brings everything back to host memory and frees what the parameter held on a device. */
+    public void release() {
+        placement.toHost();
     }
 
     @Override
     public String toString() {
-        return name + " " + value.shapeString() + (mask == null ? "" : String.format(" density %.4f", density()));
+        return name + " " + java.util.Arrays.stream(shape).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining("x")) + (mask == null ? "" : String.format(" density %.4f", density()));
     }
 }

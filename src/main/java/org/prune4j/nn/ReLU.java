@@ -10,14 +10,14 @@ public final class ReLU implements Layer {
     public Tensor forward(Tensor input, Pass p) {
         x = input;
         pass = p;
-        Tensor y = Tensor.zeros(input.shape());
+        Tensor y = p.buffer(this, "y", input.shape());
         p.backend().relu(flat(input), flat(y));
         return y;
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        Tensor dx = Tensor.zeros(dy.shape());
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Tensor dx = pass.buffer(this, "dx", dy.shape());
         pass.backend().reluBackward(flat(x), flat(dy), flat(dx));
         return dx;
     }

@@ -1,8 +1,14 @@
 package org.prune4j.nn;
 
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.Backends;
 import org.prune4j.tensor.Tensor;
 
-/** Mean softmax cross-entropy over a batch, its gradient, and the count of correct predictions. */
+/**
+ * Mean softmax cross-entropy over a batch, its gradient, and the count of correct predictions.
+ * Training computes it on its backend ({@link Backend#softmaxCrossEntropy}), keeping the sums
+ * on the device; {@link #of} is the host form for one batch.
+ */
 public final class SoftmaxCrossEntropy {
     private SoftmaxCrossEntropy() {
     }
@@ -11,46 +17,33 @@ public final class SoftmaxCrossEntropy {
     public record Result(double loss, Tensor grad, int correct) {
     }
 
+    /** One host batch on the CPU backend. */
     public static Result of(Tensor logits, int[] labels) {
-        int n = logits.rows(), k = logits.cols();
+        if (!logits.isMatrix()) {
+            throw new IllegalArgumentException("logits must be batch x classes, got " + logits.shapeString());
+        }
+        int n = logits.rows();
         if (labels.length != n) {
             throw new IllegalArgumentException(n + " rows of logits but " + labels.length + " labels");
         }
-        float[] z = logits.data();
-        float[] g = new float[z.length];
-        double loss = 0;
-        int correct = 0;
-        for (int i = 0; i < n; i++) {
-            int row = i * k;
-            float max = Float.NEGATIVE_INFINITY;
-            int arg = 0;
-            for (int j = 0; j < k; j++) {
-                if (z[row + j] > max) {
-                    max = z[row + j];
-                    arg = j;
-                }
-            }
-            if (!Float.isFinite(max)) {
-                throw new ArithmeticException("non-finite logits in row " + i
-                        + "; training diverged: lower the learning rate");
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(z[row + j] - max);
-            }
-            int y = labels[i];
-            if (y < 0 || y >= k) {
-                throw new IllegalArgumentException("label " + y + " outside 0.." + (k - 1));
-            }
-            loss += Math.log(sum) - (z[row + y] - max);
-            for (int j = 0; j < k; j++) {
-                g[row + j] = (float) (Math.exp(z[row + j] - max) / sum / n);
-            }
-            g[row + y] -= 1f / n;
-            if (arg == y) {
-                correct++;
-            }
+        Tensor host = logits.isHost() ? logits : logits.toHost();
+        Tensor grad = Tensor.zeros(host.shape());
+        Tensor stats = Tensor.zeros(3);
+        Backends.host().softmaxCrossEntropy(host, labelTensor(labels), grad, stats);
+        float[] s = stats.data();
+        if (s[2] > 0) {
+            throw new ArithmeticException("non-finite logits in " + (int) s[2] + " of " + n
+                    + " rows; training diverged: lower the learning rate");
         }
-        return new Result(loss / n, Tensor.wrap(g, n, k), correct);
+        return new Result(n == 0 ? 0 : s[0] / (double) n, grad, (int) s[1]);
+    }
+
+    /** Class indices as the float tensor the loss kernels read. */
+    public static Tensor labelTensor(int[] labels) {
+        float[] f = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            f[i] = labels[i];
+        }
+        return Tensor.wrap(f, Math.max(labels.length, 0));
     }
 }

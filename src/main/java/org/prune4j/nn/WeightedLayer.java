@@ -8,6 +8,9 @@ public interface WeightedLayer extends Layer {
     /** Picks the dense or sparse kernel for the weight's present density; returns a log line. */
     String chooseKernel(KernelPolicy policy);
 
-    /** Whether the last {@link #chooseKernel} picked the sparse kernel. */
+    /** Forces the sparse (true) or dense (false) path; the sparse path needs a mask. */
+    void useSparseKernel(boolean sparse);
+
+    /** Whether the layer runs on the sparse kernels now. */
     boolean sparseKernel();
 }

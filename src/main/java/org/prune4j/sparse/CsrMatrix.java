@@ -96,6 +96,24 @@ public final class CsrMatrix implements SparseMatrix {
         return new CsrMatrix(rows, cols, rowPtr, colIdx, values, false);
     }
 
+    /** The kept positions of {@code mask}, every value zero: a pattern for kernels that keep values apart. */
+    public static CsrMatrix pattern(Mask mask) {
+        int rows = mask.rows(), cols = mask.cols();
+        boolean[] k = mask.toArray();
+        int[] rowPtr = new int[rows + 1];
+        int[] colIdx = new int[mask.keptCount()];
+        int p = 0;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                if (k[i * cols + j]) {
+                    colIdx[p++] = j;
+                }
+            }
+            rowPtr[i + 1] = p;
+        }
+        return new CsrMatrix(rows, cols, rowPtr, colIdx, new float[p], false);
+    }
+
     /** The nonzeros of {@code dense}. */
     public static CsrMatrix fromDense(Tensor dense) {
         return fromDense(dense, Mask.nonZeros(dense));

@@ -3,33 +3,46 @@ package org.prune4j.tensor;
 import java.util.Arrays;
 
 /**
- * A dense float32 tensor stored row-major in one array. The array is exposed on purpose
- * ({@link #data()}): kernels work on it directly, the way EJML exposes its matrices. The shape
- * is fixed at construction; the values are mutable.
+ * A dense float32 tensor stored row-major in one {@link Storage}. Where the values live is a
+ * property of the tensor ({@link #device()}): host tensors expose their array on purpose
+ * ({@link #data()}) so that CPU kernels work on it directly, the way EJML exposes its
+ * matrices; a device tensor's values are reached only through its backend's kernels or an
+ * explicit, counted copy ({@link #toHost()}, {@link #copyFromHost}). The shape is fixed at
+ * construction; the values are mutable.
  */
 public final class Tensor {
     private final int[] shape;
+    private final Storage storage;
     private final float[] data;
 
-    private Tensor(int[] shape, float[] data) {
+    private Tensor(int[] shape, Storage storage) {
         this.shape = shape;
-        this.data = data;
+        this.storage = storage;
+        this.data = storage instanceof HostStorage h ? h.array() : null;
     }
 
     /** Wraps {@code data} (not copied) as a tensor of the given shape. */
     public static Tensor wrap(float[] data, int... shape) {
+        return on(new HostStorage(data), shape);
+    }
+
+    /**
+     * A tensor over {@code storage}, which must hold exactly as many values as the shape; how
+     * backends hand out tensors in their own memory.
+     */
+    public static Tensor on(Storage storage, int... shape) {
         int[] s = checkShape(shape);
         long size = sizeOf(s);
-        if (data.length != size) {
-            throw new IllegalArgumentException("data has " + data.length + " values but shape "
+        if (storage.length() != size) {
+            throw new IllegalArgumentException("storage holds " + storage.length() + " values but shape "
                     + Arrays.toString(s) + " needs " + size);
         }
-        return new Tensor(s, data);
+        return new Tensor(s, storage);
     }
 
     public static Tensor zeros(int... shape) {
         int[] s = checkShape(shape);
-        return new Tensor(s, new float[Math.toIntExact(sizeOf(s))]);
+        return new Tensor(s, new HostStorage(new float[Math.toIntExact(sizeOf(s))]));
     }
 
     /** Values uniform in [lo, hi). */
@@ -93,11 +106,48 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return storage.length();
     }
 
+    public Storage storage() {
+        return storage;
+    }
+
+    public Device device() {
+        return storage.device();
+    }
+
+    public boolean isHost() {
+        return data != null;
+    }
+
+    /**
+     * The host array behind this tensor, shared, not copied. A device tensor has none: its
+     * values stay where its backend computes, and this says how to get a host copy instead.
+     */
     public float[] data() {
+        if (data == null) {
+            throw new IllegalStateException("this " + shapeString() + " tensor lives on " + device()
+                    + ", not in host memory; read it with toHost() at a boundary (checkpoint, report), "
+                    + "or compute on it with its backend");
+        }
         return data;
+    }
+
+    /** A host copy of the values: the array itself copied for host tensors, a counted transfer for device ones. */
+    public Tensor toHost() {
+        float[] out = new float[size()];
+        storage.read(0, out, 0, out.length);
+        return new Tensor(shape.clone(), new HostStorage(out));
+    }
+
+    /** Overwrites every value from a host array of the same size (a counted transfer for device tensors). */
+    public void copyFromHost(float[] src) {
+        if (src.length != size()) {
+            throw new IllegalArgumentException("copyFromHost: " + src.length + " values for a " + shapeString()
+                    + " tensor of " + size());
+        }
+        storage.write(src, 0, 0, src.length);
     }
 
     /** Rows of a matrix (rank 2). */
@@ -114,12 +164,12 @@ public final class Tensor {
 
     public float get(int row, int col) {
         requireMatrix();
-        return data[row * shape[1] + col];
+        return data()[row * shape[1] + col];
     }
 
     public void set(int row, int col, float value) {
         requireMatrix();
-        data[row * shape[1] + col] = value;
+        data()[row * shape[1] + col] = value;
     }
 
     public boolean isMatrix() {
@@ -132,22 +182,24 @@ public final class Tensor {
         }
     }
 
+    /** A host copy (see {@link #toHost()}). */
     public Tensor copy() {
-        return new Tensor(shape.clone(), data.clone());
+        return toHost();
     }
 
-    /** Same values, new shape with the same number of elements; shares the data. */
+    /** Same values, new shape with the same number of elements; shares the storage. */
     public Tensor reshape(int... newShape) {
-        return wrap(data, newShape);
+        return on(storage, newShape);
     }
 
     /** A new matrix that is this matrix transposed. */
     public Tensor transpose() {
         int r = rows(), c = cols();
+        float[] d = data();
         Tensor t = zeros(c, r);
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < c; j++) {
-                t.data[j * r + i] = data[i * c + j];
+                t.data[j * r + i] = d[i * c + j];
             }
         }
         return t;
@@ -163,7 +215,7 @@ public final class Tensor {
     }
 
     public void fill(float value) {
-        Arrays.fill(data, value);
+        Arrays.fill(data(), value);
     }
 
     public boolean sameShape(Tensor other) {
@@ -180,8 +232,9 @@ public final class Tensor {
 
     /** Index of the first NaN or infinite value, or -1. */
     public int firstNonFinite() {
-        for (int i = 0; i < data.length; i++) {
-            if (!Float.isFinite(data[i])) {
+        float[] d = data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
                 return i;
             }
         }
@@ -190,6 +243,6 @@ public final class Tensor {
 
     @Override
     public String toString() {
-        return "Tensor[" + shapeString() + "]";
+        return "Tensor[" + shapeString() + (isHost() ? "" : " on " + device()) + "]";
     }
 }

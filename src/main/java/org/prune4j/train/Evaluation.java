@@ -4,30 +4,48 @@ import org.prune4j.backend.Backend;
 import org.prune4j.data.Dataset;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.Pass;
-import org.prune4j.nn.SoftmaxCrossEntropy;
+import org.prune4j.nn.Workspace;
 import org.prune4j.tensor.Tensor;
 
-/** Mean loss and accuracy of a model on a data set, in evaluation mode. */
+/**
+ * Mean loss and accuracy of a model on a data set, in evaluation mode, computed where the model
+ * runs: batches go in, the loss and correct-count sums stay in the backend's memory, and one
+ * copy of three numbers comes back per data set.
+ */
 public record Evaluation(double loss, double accuracy) {
     private static final int BATCH = 1000;
 
+    /** Evaluates on {@code backend}; the model is back in host memory afterwards. */
     public static Evaluation of(Model model, Dataset data, Backend backend) {
+        try (Workspace ws = Workspace.caching(backend)) {
+            return of(model, data, new Pass(backend, false, null, ws));
+        } finally {
+            model.release();
+        }
+    }
+
+    /** Evaluates with an evaluation pass whose workspace holds the batches and activations. */
+    static Evaluation of(Model model, Dataset data, Pass pass) {
         int n = data.size();
         if (n == 0) {
             return new Evaluation(Double.NaN, Double.NaN);
         }
+        Backend be = pass.backend();
         int[] all = new int[n];
         java.util.Arrays.setAll(all, i -> i);
-        double loss = 0;
-        long correct = 0;
-        Pass pass = Pass.eval(backend);
+        DeviceBatch batch = new DeviceBatch(be, pass.workspace(), Evaluation.class);
+        Tensor stats = pass.buffer(Evaluation.class, "stats", 3);
+        be.fill(stats, 0f);
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
-            Tensor logits = model.forward(data.images(all, from, to), pass);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.of(logits, data.labels(all, from, to));
-            loss += r.loss() * (to - from);
-            correct += r.correct();
+            Tensor logits = model.forward(batch.load(data, all, from, to), pass);
+            be.softmaxCrossEntropy(logits, batch.labels(), null, stats);
         }
-        return new Evaluation(loss / n, correct / (double) n);
+        float[] s = stats.toHost().data();
+        if (s[2] > 0) {
+            throw new ArithmeticException("the model gives non-finite outputs for " + (int) s[2] + " of " + n
+                    + " examples of " + data.name() + "; training diverged: lower the learning rate");
+        }
+        return new Evaluation(s[0] / n, s[1] / (double) n);
     }
 }

@@ -9,12 +9,19 @@ import org.prune4j.data.ImageData;
 import org.prune4j.nn.LearningRate;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.Optimizer;
+import org.prune4j.nn.Parameter;
 import org.prune4j.nn.Pass;
-import org.prune4j.nn.SoftmaxCrossEntropy;
+import org.prune4j.nn.Workspace;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 
-/** Trains a model with minibatch gradient steps and evaluates it at a fixed interval. */
+/**
+ * Trains a model with minibatch gradient steps and evaluates it at a fixed interval, on the
+ * backend's memory: parameters, gradients, optimiser state and activations stay there for the
+ * whole run; each step copies in one batch (images, labels) and nothing else; loss and accuracy
+ * sums stay on the device until an evaluation point reads them. Outside {@link #train} the
+ * model is in host memory.
+ */
 public final class Trainer {
 
     /** Called after every step with the number of steps done: rewind capture, gradual pruning. */
@@ -38,52 +45,76 @@ public final class Trainer {
         BatchOrder order = new BatchOrder(train.size(), Math.min(cfg.batch(), train.size()), cfg.seed());
         Rng dropout = new Rng(cfg.seed()).split(0xd0d0);
         List<EvalPoint> curve = new ArrayList<>();
-        curve.add(evaluate(model, data, 0, Double.NaN));
-        progress.start(task, cfg.iterations());
-        double lossSum = 0;
-        int lossCount = 0;
-        for (long it = 0; it < cfg.iterations(); it++) {
-            int[] idx = order.order(it);
-            int off = order.offset(it);
-            Tensor x = train.images(idx, off, off + order.batch());
-            Pass pass = new Pass(backend, true, dropout);
-            Tensor logits = model.forward(x, pass);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.of(logits, train.labels(idx, off, off + order.batch()));
-            model.backward(r.grad());
-            optimizer.step(model.parameters(), lr.at(it));
-            lossSum += r.loss();
-            lossCount++;
-            long done = it + 1;
-            for (Hook h : hooks) {
-                h.afterStep(done, model);
+        try (Workspace ws = Workspace.caching(backend)) {
+            Pass pass = new Pass(backend, true, dropout, ws);
+            DeviceBatch batch = new DeviceBatch(backend, ws, Trainer.class);
+            Tensor stats = ws.get(Trainer.class, "stats", 3);
+            backend.fill(stats, 0f);
+            curve.add(evaluate(model, data, 0, Double.NaN, pass.evaluation()));
+            progress.start(task, cfg.iterations());
+            long examples = 0;
+            for (long it = 0; it < cfg.iterations(); it++) {
+                int[] idx = order.order(it);
+                int off = order.offset(it);
+                Tensor logits = model.forward(batch.load(train, idx, off, off + order.batch()), pass);
+                Tensor dlogits = ws.get(Trainer.class, "dlogits", logits.shape());
+                backend.softmaxCrossEntropy(logits, batch.labels(), dlogits, stats);
+                model.backward(dlogits);
+                optimizer.step(model.parameters(), lr.at(it), backend);
+                examples += order.batch();
+                long done = it + 1;
+                for (Hook h : hooks) {
+                    h.afterStep(done, model);
+                }
+                if (done % cfg.evalEvery() == 0 || done == cfg.iterations()) {
+                    float[] s = stats.toHost().data();
+                    backend.fill(stats, 0f);
+                    if (s[2] > 0) {
+                        throw new ArithmeticException("training diverged by iteration " + done + ": non-finite logits"
+                                + " in " + (int) s[2] + " examples; lower the learning rate");
+                    }
+                    requireFinite(model, done);
+                    EvalPoint p = evaluate(model, data, done, s[0] / (double) examples, pass.evaluation());
+                    curve.add(p);
+                    examples = 0;
+                    progress.step(done, String.format("loss %.3f val %.2f%% test %.2f%%", p.trainLoss(),
+                            100 * p.valAccuracy(), 100 * p.testAccuracy()));
+                }
             }
-            if (done % cfg.evalEvery() == 0 || done == cfg.iterations()) {
-                requireFinite(model, done);
-                EvalPoint p = evaluate(model, data, done, lossSum / lossCount);
-                curve.add(p);
-                lossSum = 0;
-                lossCount = 0;
-                progress.step(done, String.format("loss %.3f val %.2f%% test %.2f%%", p.trainLoss(),
-                        100 * p.valAccuracy(), 100 * p.testAccuracy()));
-            }
+        } finally {
+            model.release();
         }
         progress.close();
         return new TrainResult(curve, (System.nanoTime() - start) / 1e9);
     }
 
-    private static void requireFinite(Model model, long iteration) {
-        for (var p : model.parameters()) {
-            int bad = p.value().firstNonFinite();
-            if (bad >= 0) {
-                throw new ArithmeticException("training diverged by iteration " + iteration + ": " + p.name() + "[" + bad
-                        + "] is " + p.value().data()[bad] + "; lower the learning rate");
+    /** Non-finite weights, counted where they live; only the counts come back. */
+    private void requireFinite(Model model, long iteration) {
+        for (Parameter p : model.parameters()) {
+            Tensor v = p.current();
+            if (v.isHost()) {
+                int bad = v.firstNonFinite();
+                if (bad >= 0) {
+                    throw new ArithmeticException("training diverged by iteration " + iteration + ": " + p.name() + "["
+                            + bad + "] is " + v.data()[bad] + "; lower the learning rate");
+                }
+                continue;
+            }
+            Backend b = p.currentBackend();
+            Tensor acc = b.allocate(1);
+            b.countNonFinite(v, acc);
+            float bad = acc.toHost().data()[0];
+            acc.storage().release();
+            if (bad > 0) {
+                throw new ArithmeticException("training diverged by iteration " + iteration + ": " + p.name() + " has "
+                        + (long) bad + " non-finite values; lower the learning rate");
             }
         }
     }
 
-    private EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss) {
-        Evaluation v = Evaluation.of(model, data.validation(), backend);
-        Evaluation t = Evaluation.of(model, data.test(), backend);
+    private static EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss, Pass pass) {
+        Evaluation v = Evaluation.of(model, data.validation(), pass);
+        Evaluation t = Evaluation.of(model, data.test(), pass);
         return new EvalPoint(iteration, trainLoss, v.loss(), v.accuracy(), t.loss(), t.accuracy());
     }
 }

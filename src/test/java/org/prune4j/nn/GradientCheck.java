@@ -41,8 +41,12 @@ final class GradientCheck {
                 continue;
             }
             float[] saved = p.grad().data().clone();
-            compare(p.value().data(), saved, () -> loss(layer.forward(x, pass.get()), r), rng,
-                    what + " dL/d" + p.name(), p);
+            // value() after each edit hands the edited host values to the layer's training form
+            // (a sparse layer gathers its stored entries from them).
+            compare(p.value().data(), saved, () -> {
+                p.value();
+                return loss(layer.forward(x, pass.get()), r);
+            }, rng, what + " dL/d" + p.name(), p);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.prune4j.backend.cpu;
 
 import org.prune4j.backend.Backend;
+import org.prune4j.backend.Capabilities;
 import org.prune4j.backend.Op;
 import org.prune4j.backend.Shapes;
 import org.prune4j.sparse.BsrMatrix;
@@ -13,9 +14,10 @@ import org.prune4j.tensor.Tensor;
 
 /**
  * The CPU backend: all cores, the dense GEMM it was given (OpenBLAS when installed, else
- * {@link JavaGemm}), and the sparse kernels of {@link CpuSparseKernels}.
+ * {@link JavaGemm}), the sparse kernels of {@link CpuSparseKernels}, and every training
+ * operation ({@link CpuTrainingOps}). Its tensors are host arrays, so nothing is ever copied.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends CpuTrainingOps implements Backend {
     private final DenseGemm gemm;
 
     public CpuBackend(DenseGemm gemm) {
@@ -40,6 +42,16 @@ public final class CpuBackend implements Backend {
     public String description() {
         return "cpu, " + Parallel.THREADS + " threads, " + SparseRowKernels.S.vectorBitSize() + "-bit vectors, dense "
                 + gemm.name();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.all();
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        java.util.Arrays.fill(t.data(), value);
     }
 
     @Override

@@ -1,0 +1,196 @@
+package org.prune4j.backend;
+
+import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.Mask;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The network operations of a training step, so that a whole step (forward, backward,
+ * optimiser) runs where the tensors live. Tensors are row-major; images are
+ * {@code n x C x H x W}; activations of fully connected layers are batch-major
+ * ({@code batch x features}), the layout they arrive in, and the sparse products take them so.
+ * Every method is a default that throws {@link UnsupportedOperationException}: a backend
+ * overrides the groups it declares in {@link Backend#capabilities()}.
+ */
+public interface TrainingOps {
+
+    String name();
+
+    // ---- masks -------------------------------------------------------------------------
+
+    /** The mask in this backend's memory, built once per mask change. */
+    @Requires(Feature.MASKS)
+    default MaskHandle prepareMask(Mask mask) {
+        throw Unsupported.of(name(), Feature.MASKS, "prepareMask");
+    }
+
+    /** Zeroes the entries of the weight-shaped {@code t} that the mask prunes. */
+    @Requires(Feature.MASKS)
+    default void applyMask(MaskHandle mask, Tensor t) {
+        throw Unsupported.of(name(), Feature.MASKS, "applyMask");
+    }
+
+    // ---- persistent sparse weights -------------------------------------------------------
+
+    /** Builds the row and column indexes of {@code pattern} in this backend's memory (values ignored). */
+    @Requires(Feature.SPARSE_TRAINING)
+    default SparseWeight prepareSparse(CsrMatrix pattern) {
+        throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "prepareSparse");
+    }
+
+    /** {@code y = x W^T}: x is batch x cols, y batch x rows, values the nnz stored weights in CSR order. */
+    @Requires(Feature.SPARSE_TRAINING)
+    default void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y) {
+        throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "sparseForward");
+    }
+
+    /**
+     * Both gradients of {@code y = x W^T}: {@code dx = dy W} (skipped when dx is null, as for a
+     * first layer) and {@code dvalues[p] = sum_b dy[b, i] x[b, j]} at each stored (i, j).
+     */
+    @Requires(Feature.SPARSE_TRAINING)
+    default void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues) {
+        throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "sparseBackward");
+    }
+
+    /** {@code values[p] = dense[i, j]} at each stored (i, j). */
+    @Requires(Feature.SPARSE_TRAINING)
+    default void gatherValues(SparseWeight w, Tensor dense, Tensor values) {
+        throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "gatherValues");
+    }
+
+    /** {@code dense} becomes zero except {@code dense[i, j] = values[p]} at each stored (i, j). */
+    @Requires(Feature.SPARSE_TRAINING)
+    default void scatterValues(SparseWeight w, Tensor values, Tensor dense) {
+        throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "scatterValues");
+    }
+
+    // ---- convolution -------------------------------------------------------------------
+
+    /**
+     * Unfolds {@code x} (n x C x H x W) for a k x k stride-1 convolution with zero padding:
+     * {@code cols} is (n * OH * OW) x (C * k * k), rows ordered (image, oy, ox), columns
+     * (channel, ky, kx).
+     */
+    @Requires(Feature.CONV)
+    default void im2col(Tensor x, int k, int pad, Tensor cols) {
+        throw Unsupported.of(name(), Feature.CONV, "im2col");
+    }
+
+    /** The adjoint of {@link #im2col}: overwrites {@code dx} with the sum of every column entry at its pixel. */
+    @Requires(Feature.CONV)
+    default void col2im(Tensor cols, int k, int pad, Tensor dx) {
+        throw Unsupported.of(name(), Feature.CONV, "col2im");
+    }
+
+    /** Treats src as {@code batches x rows x cols} and writes each matrix transposed into dst ({@code batches x cols x rows}). */
+    @Requires(Feature.CONV)
+    default void transposeBatched(Tensor src, int batches, int rows, int cols, Tensor dst) {
+        throw Unsupported.of(name(), Feature.CONV, "transposeBatched");
+    }
+
+    // ---- pooling -----------------------------------------------------------------------
+
+    /** Max over {@code size x size} windows with stride {@code size}; a partial last window is dropped. */
+    @Requires(Feature.POOL)
+    default void maxPool(Tensor x, int size, Tensor y) {
+        throw Unsupported.of(name(), Feature.POOL, "maxPool");
+    }
+
+    /** Routes each output gradient to the first maximum of its window in x (row-major scan); overwrites dx. */
+    @Requires(Feature.POOL)
+    default void maxPoolBackward(Tensor x, Tensor dy, int size, Tensor dx) {
+        throw Unsupported.of(name(), Feature.POOL, "maxPoolBackward");
+    }
+
+    // ---- batch normalisation -----------------------------------------------------------
+
+    /**
+     * Normalises each channel of x ({@code n x channels x spatial}, spatial = H*W or 1): with
+     * batch statistics when training (updating the running ones with {@code momentum}, the
+     * running variance unbiased), with the running ones otherwise. Keeps {@code xhat} (like x)
+     * and {@code invStd} (per channel) for the backward pass.
+     */
+    @Requires(Feature.BATCH_NORM)
+    default void batchNormForward(Tensor x, int channels, int spatial, boolean training, float momentum, float eps,
+            Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor xhat, Tensor invStd, Tensor y) {
+        throw Unsupported.of(name(), Feature.BATCH_NORM, "batchNormForward");
+    }
+
+    /** Gradients of {@link #batchNormForward}; after an evaluation pass the layer is affine. */
+    @Requires(Feature.BATCH_NORM)
+    default void batchNormBackward(Tensor dy, Tensor xhat, Tensor invStd, Tensor gamma, int channels, int spatial,
+            boolean training, Tensor dgamma, Tensor dbeta, Tensor dx) {
+        throw Unsupported.of(name(), Feature.BATCH_NORM, "batchNormBackward");
+    }
+
+    // ---- dropout -----------------------------------------------------------------------
+
+    /**
+     * Inverted dropout: element i is kept when {@link DropoutHash#uniform}(seed, i) >= p and
+     * scaled by 1/(1-p). The keep decision is a pure function of (seed, i), so every backend
+     * draws the same mask and the backward pass recomputes it instead of storing it.
+     */
+    @Requires(Feature.DROPOUT)
+    default void dropout(Tensor x, float p, long seed, Tensor y) {
+        throw Unsupported.of(name(), Feature.DROPOUT, "dropout");
+    }
+
+    @Requires(Feature.DROPOUT)
+    default void dropoutBackward(Tensor dy, float p, long seed, Tensor dx) {
+        throw Unsupported.of(name(), Feature.DROPOUT, "dropoutBackward");
+    }
+
+    // ---- loss --------------------------------------------------------------------------
+
+    /**
+     * Softmax cross-entropy of {@code logits} (batch x classes) against {@code labels} (batch
+     * class indices stored as floats). Writes the gradient of the mean loss into {@code grad}
+     * (skipped when null) and adds to {@code stats}: [0] the summed loss of the rows, [1] the
+     * rows predicted right, [2] the rows with non-finite logits (their loss and gradient are
+     * left out). The sums stay in the backend's memory until the caller reads them.
+     */
+    @Requires(Feature.LOSS)
+    default void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor grad, Tensor stats) {
+        throw Unsupported.of(name(), Feature.LOSS, "softmaxCrossEntropy");
+    }
+
+    // ---- optimisers --------------------------------------------------------------------
+
+    /**
+     * One SGD step: {@code g' = g + wd * w}; without momentum {@code w -= lr * g'}; with it
+     * {@code v = mu * v + g'} and {@code w -= lr * (nesterov ? g' + mu * v : v)}. Where
+     * {@code mask} (nullable) prunes, w and v are left untouched (they stay zero).
+     */
+    @Requires(Feature.OPTIMIZER)
+    default void sgdUpdate(Tensor w, Tensor g, Tensor velocity, MaskHandle mask, float lr, float momentum,
+            boolean nesterov, float weightDecay) {
+        throw Unsupported.of(name(), Feature.OPTIMIZER, "sgdUpdate");
+    }
+
+    /**
+     * One Adam step with bias correction folded into {@code stepSize = lr / (1 - beta1^t)} and
+     * {@code sqrtC2 = sqrt(1 - beta2^t)}: {@code g' = g + wd * w; m = b1 m + (1-b1) g';
+     * v = b2 v + (1-b2) g'^2; w -= stepSize * m / (sqrt(v) / sqrtC2 + eps)}. Pruned entries
+     * (mask nullable) are left untouched.
+     */
+    @Requires(Feature.OPTIMIZER)
+    default void adamUpdate(Tensor w, Tensor g, Tensor m, Tensor v, MaskHandle mask, float stepSize, float beta1,
+            float beta2, float eps, float sqrtC2, float weightDecay) {
+        throw Unsupported.of(name(), Feature.OPTIMIZER, "adamUpdate");
+    }
+
+    // ---- reductions --------------------------------------------------------------------
+
+    /** {@code acc[0] += sum of x^2}, accumulated in double and added once: a gradient norm stays on the device. */
+    @Requires(Feature.REDUCTION)
+    default void sumOfSquares(Tensor x, Tensor acc) {
+        throw Unsupported.of(name(), Feature.REDUCTION, "sumOfSquares");
+    }
+
+    /** {@code acc[0] +=} the number of NaN or infinite values in x. */
+    @Requires(Feature.REDUCTION)
+    default void countNonFinite(Tensor x, Tensor acc) {
+        throw Unsupported.of(name(), Feature.REDUCTION, "countNonFinite");
+    }
+}

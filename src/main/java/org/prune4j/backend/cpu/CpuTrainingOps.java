@@ -1,0 +1,194 @@
+package org.prune4j.backend.cpu;
+
+import org.prune4j.backend.MaskHandle;
+import org.prune4j.backend.SparseWeight;
+import org.prune4j.backend.TrainingOps;
+import org.prune4j.backend.TrainingShapes;
+import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.Mask;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * The training operations of the CPU backend, on host arrays with no copies: shapes checked by
+ * {@link TrainingShapes}, work done by the kernel classes of this package.
+ */
+abstract class CpuTrainingOps implements TrainingOps {
+
+    @Override
+    public MaskHandle prepareMask(Mask mask) {
+        return new CpuMask(mask);
+    }
+
+    @Override
+    public void applyMask(MaskHandle mask, Tensor t) {
+        OptimizerKernels.applyMask(CpuMask.of(mask, t.size(), "applyMask"), t.data());
+    }
+
+    @Override
+    public SparseWeight prepareSparse(CsrMatrix pattern) {
+        return new CpuSparseWeight(pattern);
+    }
+
+    @Override
+    public void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y) {
+        int batch = TrainingShapes.sparseForward(w, values, x, y);
+        BatchMajorSparse.forward(CpuSparseWeight.of(w, "sparseForward"), values.data(), x.data(), batch, y.data());
+    }
+
+    @Override
+    public void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues) {
+        int batch = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues);
+        BatchMajorSparse.backward(CpuSparseWeight.of(w, "sparseBackward"), values.data(), dy.data(), x.data(), batch,
+                dx == null ? null : dx.data(), dvalues.data());
+    }
+
+    @Override
+    public void gatherValues(SparseWeight w, Tensor dense, Tensor values) {
+        TrainingShapes.gatherScatter(w, dense, values, "gatherValues");
+        CpuSparseWeight c = CpuSparseWeight.of(w, "gatherValues");
+        float[] d = dense.data(), v = values.data();
+        int cols = c.cols;
+        for (int r = 0; r < c.rows; r++) {
+            for (int p = c.rowPtr[r]; p < c.rowPtr[r + 1]; p++) {
+                v[p] = d[r * cols + c.colIdx[p]];
+            }
+        }
+    }
+
+    @Override
+    public void scatterValues(SparseWeight w, Tensor values, Tensor dense) {
+        TrainingShapes.gatherScatter(w, dense, values, "scatterValues");
+        CpuSparseWeight c = CpuSparseWeight.of(w, "scatterValues");
+        float[] d = dense.data(), v = values.data();
+        java.util.Arrays.fill(d, 0f);
+        int cols = c.cols;
+        for (int r = 0; r < c.rows; r++) {
+            for (int p = c.rowPtr[r]; p < c.rowPtr[r + 1]; p++) {
+                d[r * cols + c.colIdx[p]] = v[p];
+            }
+        }
+    }
+
+    @Override
+    public void im2col(Tensor x, int k, int pad, Tensor cols) {
+        int[] d = TrainingShapes.conv(x, k, pad, "im2col");
+        TrainingShapes.cols(d, k, cols, "im2col");
+        ConvKernels.im2col(x.data(), d[0], d[1], d[2], d[3], k, pad, cols.data());
+    }
+
+    @Override
+    public void col2im(Tensor cols, int k, int pad, Tensor dx) {
+        int[] d = TrainingShapes.conv(dx, k, pad, "col2im");
+        TrainingShapes.cols(d, k, cols, "col2im");
+        ConvKernels.col2im(cols.data(), d[0], d[1], d[2], d[3], k, pad, dx.data());
+    }
+
+    @Override
+    public void transposeBatched(Tensor src, int batches, int rows, int cols, Tensor dst) {
+        TrainingShapes.transposeBatched(src, batches, rows, cols, dst);
+        ConvKernels.transposeBatched(src.data(), batches, rows, cols, dst.data());
+    }
+
+    @Override
+    public void maxPool(Tensor x, int size, Tensor y) {
+        int[] p = TrainingShapes.pool(x, size, y, "maxPool");
+        LayerKernels.maxPool(x.data(), p[0], p[1], p[2], size, y.data());
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor x, Tensor dy, int size, Tensor dx) {
+        int[] p = TrainingShapes.pool(x, size, dy, "maxPoolBackward");
+        TrainingShapes.same(x, dx, "maxPoolBackward");
+        LayerKernels.maxPoolBackward(x.data(), dy.data(), p[0], p[1], p[2], size, dx.data());
+    }
+
+    @Override
+    public void batchNormForward(Tensor x, int channels, int spatial, boolean training, float momentum, float eps,
+            Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor xhat, Tensor invStd, Tensor y) {
+        TrainingShapes.batchNorm(x, channels, spatial, gamma, "batchNormForward");
+        TrainingShapes.same(x, y, "batchNormForward");
+        TrainingShapes.same(x, xhat, "batchNormForward");
+        TrainingShapes.batchNorm(x, channels, spatial, invStd, "batchNormForward");
+        int n = x.size() / (channels * spatial);
+        NormKernels.forward(x.data(), n, channels, spatial, training, momentum, eps, gamma.data(), beta.data(),
+                runningMean.data(), runningVar.data(), xhat.data(), invStd.data(), y.data());
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dy, Tensor xhat, Tensor invStd, Tensor gamma, int channels, int spatial,
+            boolean training, Tensor dgamma, Tensor dbeta, Tensor dx) {
+        TrainingShapes.batchNorm(dy, channels, spatial, gamma, "batchNormBackward");
+        TrainingShapes.same(dy, dx, "batchNormBackward");
+        TrainingShapes.same(dy, xhat, "batchNormBackward");
+        int n = dy.size() / (channels * spatial);
+        NormKernels.backward(dy.data(), xhat.data(), invStd.data(), gamma.data(), n, channels, spatial, training,
+                dgamma.data(), dbeta.data(), dx.data());
+    }
+
+    @Override
+    public void dropout(Tensor x, float p, long seed, Tensor y) {
+        TrainingShapes.same(x, y, "dropout");
+        checkP(p);
+        LayerKernels.dropout(x.data(), p, seed, y.data());
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dy, float p, long seed, Tensor dx) {
+        TrainingShapes.same(dy, dx, "dropoutBackward");
+        checkP(p);
+        LayerKernels.dropout(dy.data(), p, seed, dx.data());
+    }
+
+    private static void checkP(float p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor grad, Tensor stats) {
+        int[] nk = TrainingShapes.loss(logits, labels, grad, stats);
+        LayerKernels.softmaxCrossEntropy(logits.data(), labels.data(), nk[0], nk[1], grad == null ? null : grad.data(),
+                stats.data());
+    }
+
+    @Override
+    public void sgdUpdate(Tensor w, Tensor g, Tensor velocity, MaskHandle mask, float lr, float momentum,
+            boolean nesterov, float weightDecay) {
+        TrainingShapes.optimizer(w, g, velocity, mask, "sgdUpdate");
+        if (momentum != 0 && velocity == null) {
+            throw new IllegalArgumentException("sgdUpdate: momentum " + momentum + " needs a velocity tensor");
+        }
+        OptimizerKernels.sgd(w.data(), g.data(), momentum == 0 ? null : velocity.data(),
+                CpuMask.of(mask, w.size(), "sgdUpdate"), lr, momentum, nesterov, weightDecay);
+    }
+
+    @Override
+    public void adamUpdate(Tensor w, Tensor g, Tensor m, Tensor v, MaskHandle mask, float stepSize, float beta1,
+            float beta2, float eps, float sqrtC2, float weightDecay) {
+        TrainingShapes.optimizer(w, g, m, mask, "adamUpdate");
+        TrainingShapes.same(w, v, "adamUpdate");
+        OptimizerKernels.adam(w.data(), g.data(), m.data(), v.data(), CpuMask.of(mask, w.size(), "adamUpdate"),
+                stepSize, beta1, beta2, eps, sqrtC2, weightDecay);
+    }
+
+    @Override
+    public void sumOfSquares(Tensor x, Tensor acc) {
+        double s = 0;
+        for (float v : x.data()) {
+            s += (double) v * v;
+        }
+        acc.data()[0] += (float) s;
+    }
+
+    @Override
+    public void countNonFinite(Tensor x, Tensor acc) {
+        int bad = 0;
+        for (float v : x.data()) {
+            if (!Float.isFinite(v)) {
+                bad++;
+            }
+        }
+        acc.data()[0] += bad;
+    }
+}
