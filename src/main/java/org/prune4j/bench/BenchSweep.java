@@ -1,7 +1,10 @@
 package org.prune4j.bench;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Backends;
@@ -11,6 +14,9 @@ import org.prune4j.backend.cpu.DenseGemm;
 import org.prune4j.backend.cpu.JavaGemm;
 import org.prune4j.backend.cpu.OpenBlasGemm;
 import org.prune4j.backend.cuda.CudaBackend;
+import org.prune4j.backend.cuda.KernelFailure;
+import org.prune4j.backend.cuda.KernelFamily;
+import org.prune4j.backend.cuda.KernelTimer;
 import org.prune4j.sparse.BsrMatrix;
 import org.prune4j.sparse.CompactedMatrix;
 import org.prune4j.sparse.CsrMatrix;
@@ -26,13 +32,19 @@ import org.prune4j.tensor.Tensor;
  * every structure at every sparsity on the sparse kernels, each checked against the dense
  * product of the same masked weight before its time counts. Activations and outputs rotate
  * through enough copies to exceed the last-level cache, so no run reads the previous run's
- * data from cache; values are drawn away from zero.
+ * data from cache; values are drawn away from zero. With a GPU, every row also gets its GPU
+ * rows ({@link GpuSweepRows}: the kernel named in each row is the one that ran). Each result
+ * goes to the sink as soon as it is measured; a kernel that disagrees or fails becomes a row
+ * saying so and the sweep goes on. {@code gpuOnly} leaves the CPU timings out (the checks then
+ * use cuBLAS fp32 on the masked weight as the reference): the bounded sweep of a short GPU
+ * window.
  */
 public final class BenchSweep {
 
-    /** What to sweep. */
+    /** What to sweep; {@code gpuKernels} limits the GPU rows to some kernel families. */
     public record Config(List<Workload> workloads, List<Structure> structures, double[] sparsities,
-            List<String> precisions, int warmup, int runs, long seed, long cacheBytes) {
+            List<String> precisions, int warmup, int runs, long seed, long cacheBytes, boolean gpuOnly,
+            Set<KernelFamily> gpuKernels) {
         public Config {
             if (runs < 1 || warmup < 0) {
                 throw new IllegalArgumentException("need runs >= 1 and warmup >= 0");
@@ -45,6 +57,12 @@ public final class BenchSweep {
             workloads = List.copyOf(workloads);
             structures = List.copyOf(structures);
             precisions = List.copyOf(precisions);
+            gpuKernels = gpuKernels == null ? EnumSet.allOf(KernelFamily.class) : Set.copyOf(gpuKernels);
+        }
+
+        public Config(List<Workload> workloads, List<Structure> structures, double[] sparsities, List<String> precisions,
+                int warmup, int runs, long seed, long cacheBytes) {
+            this(workloads, structures, sparsities, precisions, warmup, runs, seed, cacheBytes, false, null);
         }
     }
 
@@ -62,40 +80,107 @@ public final class BenchSweep {
     }
 
     public Report run() {
-        progress.accept("measuring the FMA peak and memory bandwidth");
-        double peak = FmaPeak.measureGflops();
-        double bw = MemoryBandwidth.measureGBs(256);
+        return run(r -> {
+        });
+    }
+
+    /** Runs the sweep; every result also goes to {@code sink} the moment it is measured. */
+    public Report run(Consumer<SweepResult> sink) {
+        double peak = Double.NaN, bw = Double.NaN;
+        if (!config.gpuOnly()) {
+            progress.accept("measuring the FMA peak and memory bandwidth");
+            peak = FmaPeak.measureGflops();
+            bw = MemoryBandwidth.measureGBs(256);
+        }
         List<String> skipped = new ArrayList<>(unavailable());
-        List<CudaBackend> gpus = openGpus(skipped);
+        List<SweepResult> results = new ArrayList<>();
+        Consumer<SweepResult> both = r -> {
+            results.add(r);
+            sink.accept(r);
+        };
+        CudaBackend gpu = openGpu(skipped);
+        KernelTimer timer = null;
+        GpuSweepRows gpuRows = null;
         double gpuPeak = Double.NaN, gpuBw = Double.NaN;
         String gpuName = "none";
-        if (!gpus.isEmpty()) {
-            progress.accept("measuring the GPU's copy bandwidth and SGEMM rate");
-            CudaBackend g = gpus.stream().filter(CudaBackend::denseIsVendor).findFirst().orElse(gpus.get(0));
-            gpuBw = g.copyBandwidthGBs();
-            Tensor a = awayFromZero(new Rng(3), 4096, 4096), b = awayFromZero(new Rng(4), 4096, 4096);
-            Timing t = Timing.of(g.timeGemm(a, b, Tensor.zeros(4096, 4096), 3, 10, 2 * g.l2Bytes()));
-            gpuPeak = t.gflops(2.0 * 4096 * 4096 * 4096);
-            gpuName = g.description();
+        try {
+            if (gpu != null) {
+                timer = new KernelTimer(gpu, config.warmup(), config.runs());
+                gpuName = gpu.description();
+                Map<String, Double> peaks = gpuPeaks(timer, skipped);
+                gpuPeak = peaks.getOrDefault("fp32", Double.NaN);
+                gpuBw = gpuBandwidth(timer, skipped);
+                gpuRows = new GpuSweepRows(gpu, timer, config.gpuKernels(), config.precisions(), peaks, gpuBw, progress);
+            } else if (config.gpuOnly()) {
+                skipped.add("--gpu-only without a usable GPU: nothing measured");
+            }
+            List<DenseGemm> gemms = new ArrayList<>();
+            if (!config.gpuOnly()) {
+                OpenBlasGemm.load().gemm().ifPresent(gemms::add);
+                gemms.add(new JavaGemm());
+                progress.accept("warming up the JIT on every kernel");
+                warmUp(gemms);
+            }
+            Rng rng = new Rng(config.seed());
+            int wi = 0;
+            for (Workload w : config.workloads()) {
+                wi++;
+                if (gemms.isEmpty() && gpuRows == null) {
+                    break;
+                }
+                progress.accept(String.format("[%d/%d] %s", wi, config.workloads().size(), w));
+                measure(w, gemms, gpuRows, timer, rng.split(wi), peak, bw, both);
+            }
+            if (gpuRows != null) {
+                skipped.addAll(gpuRows.notes());
+            }
+        } finally {
+            if (timer != null) {
+                timer.close();
+            }
+            if (gpu != null) {
+                gpu.close();
+            }
         }
-        List<DenseGemm> gemms = new ArrayList<>();
-        OpenBlasGemm.load().gemm().ifPresent(gemms::add);
-        gemms.add(new JavaGemm());
-        progress.accept("warming up the JIT on every kernel");
-        warmUp(gemms);
-        List<SweepResult> results = new ArrayList<>();
-        Rng rng = new Rng(config.seed());
-        int wi = 0;
-        for (Workload w : config.workloads()) {
-            wi++;
-            progress.accept(String.format("[%d/%d] %s", wi, config.workloads().size(), w));
-            results.addAll(measure(w, gemms, gpus, rng.split(wi), peak, bw, gpuPeak, gpuBw));
-        }
-        gpus.forEach(CudaBackend::close);
         String cpu = org.prune4j.backend.cpu.CpuInfo.probe().model() + ", " + Runtime.getRuntime().availableProcessors()
                 + " threads";
-        return new Report(java.time.LocalDate.now().toString(), machine(), cpu, peak, bw, gpuName, gpuPeak, gpuBw, results,
-                skipped);
+        return new Report(java.time.LocalDate.now().toString(), machine(), cpu, peak, bw, gpuName, gpuPeak, gpuBw,
+                results, skipped);
+    }
+
+    /** cuBLAS's rate on a 4096^3 product per precision: the GPU rows' roofline peaks. */
+    private Map<String, Double> gpuPeaks(KernelTimer timer, List<String> skipped) {
+        Map<String, Double> peaks = new java.util.HashMap<>();
+        if (!config.gpuKernels().contains(KernelFamily.CUBLAS)) {
+            return peaks;
+        }
+        progress.accept("measuring the GPU's cuBLAS rates (4096^3) and copy bandwidth");
+        Tensor a = awayFromZero(new Rng(3), 4096, 4096), b = awayFromZero(new Rng(4), 4096, 4096);
+        for (String p : List.of("fp32", "tf32", "bf16")) {
+            if (!p.equals("fp32") && !config.precisions().contains(p)) {
+                continue;
+            }
+            try {
+                KernelTimer.Run r = switch (p) {
+                    case "tf32" -> timer.denseTf32(a, b);
+                    case "bf16" -> timer.denseBf16(a, b);
+                    default -> timer.denseFp32(a, b, true);
+                };
+                peaks.put(p, Timing.of(r.ms()).gflops(2.0 * 4096 * 4096 * 4096));
+            } catch (RuntimeException e) {
+                skipped.add("GPU " + p + " peak not measured: " + KernelFailure.of(e).brief() + ": " + e.getMessage());
+            }
+        }
+        return peaks;
+    }
+
+    private double gpuBandwidth(KernelTimer timer, List<String> skipped) {
+        try {
+            return timer.copyBandwidthGBs();
+        } catch (RuntimeException e) {
+            skipped.add("GPU copy bandwidth not measured: " + e.getMessage());
+            return Double.NaN;
+        }
     }
 
     /**
@@ -121,35 +206,30 @@ public final class BenchSweep {
     private List<String> unavailable() {
         List<String> out = new ArrayList<>();
         for (String p : config.precisions()) {
-            if (!p.equals("fp32")) {
-                out.add(p + ": the CPU backend computes in fp32, and the GPU's tensor-core (tf32, bf16) kernels are "
-                        + "not in this build yet");
-            }
-        }
-        out.add("cuSPARSELt: not bound in this build yet");
-        return out;
-    }
-
-    /** Every CUDA backend that opens (own kernels, cuBLAS, cuSPARSE); why not for the others. */
-    private static List<CudaBackend> openGpus(List<String> skipped) {
-        List<CudaBackend> out = new ArrayList<>();
-        for (String name : List.of("cuda", "cublas", "cusparse")) {
-            try {
-                Backend b = Backends.open(name);
-                if (b instanceof CudaBackend c) {
-                    out.add(c);
-                } else {
-                    b.close();
-                }
-            } catch (RuntimeException e) {
-                skipped.add(name + ": " + e.getMessage());
+            if (!p.equals("fp32") && !config.gpuOnly()) {
+                out.add(p + ": the CPU backend computes in fp32 only, so " + p + " appears in GPU rows alone");
             }
         }
         return out;
     }
 
-    private List<SweepResult> measure(Workload w, List<DenseGemm> gemms, List<CudaBackend> gpus, Rng rng, double peak,
-            double bw, double gpuPeak, double gpuBw) {
+    /** The project's CUDA backend, which also reaches cuBLAS, cuSPARSE and cuSPARSELt; null (and why) when none. */
+    private static CudaBackend openGpu(List<String> skipped) {
+        try {
+            Backend b = Backends.open("cuda");
+            if (b instanceof CudaBackend c) {
+                return c;
+            }
+            b.close();
+            skipped.add("gpu: 'cuda' did not open a CUDA backend");
+        } catch (RuntimeException e) {
+            skipped.add("gpu: " + e.getMessage());
+        }
+        return null;
+    }
+
+    private void measure(Workload w, List<DenseGemm> gemms, GpuSweepRows gpu, KernelTimer timer, Rng rng, double peak,
+            double bw, Consumer<SweepResult> sink) {
         int m = w.m(), k = w.k(), n = w.n();
         Tensor weight = awayFromZero(rng.split(1), m, k);
         long perCopy = 4L * ((long) k * n + (long) m * n);
@@ -157,9 +237,8 @@ public final class BenchSweep {
         Tensor[] xs = new Tensor[copies], ys = new Tensor[copies];
         for (int i = 0; i < copies; i++) {
             xs[i] = awayFromZero(rng.split(10 + i), k, n);
-            ys[i] = Tensor.zeros(m, n);
+            ys[i] = gemms.isEmpty() ? null : Tensor.zeros(m, n);
         }
-        List<SweepResult> out = new ArrayList<>();
         double baselineMs = Double.NaN;
         String baseline = null;
         double denseBytes = 4.0 * ((double) m * k + (double) k * n + (double) m * n);
@@ -170,26 +249,12 @@ public final class BenchSweep {
                 baseline = "cpu dense " + g.name().split(" ")[0];
                 baselineMs = t.medianMs();
             }
-            out.add(result(w, "dense", 0, "cpu dense " + g.name().split(" ")[0], (long) m * k, t, w.denseFlops(),
+            sink.accept(result(w, "dense", 0, "cpu dense " + g.name().split(" ")[0], (long) m * k, t, w.denseFlops(),
                     denseBytes, peak, bw, baseline, baselineMs, 0));
         }
-        CpuBackend ref = new CpuBackend(gemms.get(0));
-        Tensor denseWant = Tensor.zeros(m, n);
-        ref.gemm(Op.N, Op.N, 1f, weight, xs[0], 0f, denseWant);
-        String gpuBaseline = null;
-        double gpuBaselineMs = Double.NaN;
-        for (CudaBackend g : gpus.stream().filter(g -> !g.sparseIsVendor()).sorted(
-                java.util.Comparator.comparing(g -> !g.denseIsVendor())).toList()) {
-            Tensor got = Tensor.filled(Float.NaN, m, n);
-            Timing t = Timing.of(g.timeGemm(weight, xs[0], got, config.warmup(), config.runs(), 2 * g.l2Bytes()));
-            double err = RelativeError.frobenius(got.data(), denseWant.data());
-            checkGpu(err, g.name() + " dense", w, 0);
-            if (gpuBaseline == null) {
-                gpuBaseline = "gpu dense " + g.name();
-                gpuBaselineMs = t.medianMs();
-            }
-            out.add(result(w, "dense", 0, "gpu dense " + g.name(), (long) m * k, t, w.denseFlops(), denseBytes, gpuPeak,
-                    gpuBw, gpuBaseline, gpuBaselineMs, err));
+        CpuBackend ref = gemms.isEmpty() ? null : new CpuBackend(gemms.get(0));
+        if (gpu != null) {
+            gpu.dense(w, weight, xs[0], reference(ref, timer, weight, xs[0]), sink);
         }
         List<Structure> structures = w.pattern() != null ? List.of(Structure.CSR) : config.structures();
         for (Structure s : structures) {
@@ -201,36 +266,45 @@ public final class BenchSweep {
                 Mask mask = w.pattern() != null ? w.pattern()
                         : s.mask(m, k, sp, rng.split(1000 + s.ordinal() * 100 + (int) Math.round(sp * 100)));
                 SparseMatrix a = s.build(weight, mask);
-                Tensor want = Tensor.zeros(m, n);
-                ref.gemm(Op.N, Op.N, 1f, mask.apply(weight), xs[0], 0f, want);
-                Tensor got = Tensor.filled(Float.NaN, m, n);
-                ref.spmm(a, Op.N, xs[0], got);
-                double err = RelativeError.frobenius(got.data(), want.data());
-                if (!(err < 1e-4)) {
-                    throw new IllegalStateException(s.label() + " SpMM on " + w + " at sparsity " + sp
-                            + " disagrees with the dense product (relative error " + err + "); not timing it");
+                Tensor masked = mask.apply(weight);
+                float[] want = reference(ref, timer, masked, xs[0]);
+                if (ref != null) {
+                    Tensor got = Tensor.filled(Float.NaN, m, n);
+                    ref.spmm(a, Op.N, xs[0], got);
+                    double err = RelativeError.frobenius(got.data(), want);
+                    double flops = 2.0 * mask.keptCount() * n;
+                    if (!(err < 1e-4)) {
+                        sink.accept(failed(w, s.label(), sp, "cpu sparse", mask.keptCount(), "mismatch", String.format(
+                                java.util.Locale.ROOT, "relative error %.3g against the dense product exceeds 1e-4; not"
+                                        + " timed", err)));
+                    } else {
+                        Timing t = timed(i -> ref.spmm(a, Op.N, xs[i % copies], ys[i % copies]));
+                        sink.accept(result(w, s.label(), sp, "cpu sparse", mask.keptCount(), t, flops,
+                                bytes(a, k, n, 4), peak, bw, baseline, baselineMs, err));
+                    }
                 }
-                Timing t = timed(i -> ref.spmm(a, Op.N, xs[i % copies], ys[i % copies]));
-                double flops = 2.0 * mask.keptCount() * n;
-                out.add(result(w, s.label(), sp, "cpu sparse", mask.keptCount(), t, flops, bytes(a, k, n), peak, bw,
-                        baseline, baselineMs, err));
-                for (CudaBackend g : gpus.stream().filter(g -> !g.denseIsVendor()).toList()) {
-                    Tensor gy = Tensor.filled(Float.NaN, m, n);
-                    Timing gt = Timing.of(g.timeSpmm(a, xs[0], gy, config.warmup(), config.runs(), 2 * g.l2Bytes()));
-                    double gerr = RelativeError.frobenius(gy.data(), want.data());
-                    checkGpu(gerr, g.name() + " " + s.label(), w, sp);
-                    out.add(result(w, s.label(), sp, "gpu sparse " + g.name(), mask.keptCount(), gt, flops,
-                            bytes(a, k, n), gpuPeak, gpuBw, gpuBaseline, gpuBaselineMs, gerr));
+                if (gpu != null) {
+                    gpu.sparse(w, s, sp, mask, a, weight, xs[0], want, sink);
                 }
             }
         }
-        return out;
     }
 
-    private static void checkGpu(double err, String what, Workload w, double sparsity) {
-        if (!(err < 1e-4)) {
-            throw new IllegalStateException(what + " on " + w + " at sparsity " + sparsity
-                    + " disagrees with the CPU reference (relative error " + err + "); not reporting its time");
+    /** The fp32 product of the (masked) weight: on the CPU when CPU rows run, else cuBLAS (null when neither can). */
+    private float[] reference(CpuBackend cpu, KernelTimer timer, Tensor weight, Tensor x) {
+        if (cpu != null) {
+            Tensor want = Tensor.zeros(weight.rows(), x.cols());
+            cpu.gemm(Op.N, Op.N, 1f, weight, x, 0f, want);
+            return want.data();
+        }
+        if (timer == null || KernelFailure.contextLost().isPresent()) {
+            return null;
+        }
+        try {
+            return timer.cublasReference(weight, x, false);
+        } catch (RuntimeException e) {
+            progress.accept("  no cuBLAS reference: " + KernelFailure.of(e).brief());
+            return null;
         }
     }
 
@@ -247,11 +321,21 @@ public final class BenchSweep {
         double attainable = Math.min(peak, intensity * bw);
         return new SweepResult(w.family(), w.name(), w.m(), w.k(), w.n(), structure, sparsity, "fp32", backend, nnz,
                 t.medianMs(), t.minMs(), t.maxMs(), t.runs(), gflops, bytes, gbs, intensity, gflops / attainable,
-                baseline, baselineMs, baselineMs / t.medianMs(), err);
+                baseline, baselineMs, baselineMs / t.medianMs(), err, Double.NaN, "ok", "");
     }
 
-    /** Bytes that must move: stored values and their indices, activations read, outputs written. */
-    static double bytes(SparseMatrix a, int k, int n) {
+    private static SweepResult failed(Workload w, String structure, double sparsity, String backend, long nnz,
+            String status, String note) {
+        return new SweepResult(w.family(), w.name(), w.m(), w.k(), w.n(), structure, sparsity, "fp32", backend, nnz,
+                Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, status, note);
+    }
+
+    /**
+     * Bytes that must move: stored values ({@code valueBytes} each, as X's elements) and their
+     * indices, activations read, fp32 outputs written.
+     */
+    static double bytes(SparseMatrix a, int k, int n, int valueBytes) {
         double index = switch (a) {
             case CsrMatrix c -> 4.0 * c.nnz() + 4.0 * (c.rows() + 1);
             case BsrMatrix b -> 4.0 * b.blockCount() + 4.0 * (b.blockRowPtr().length);
@@ -259,7 +343,7 @@ public final class BenchSweep {
             case NmMatrix nm -> nm.storedValues();
             case CompactedMatrix c -> 4.0 * c.keptRows().length;
         };
-        return 4.0 * a.storedValues() + index + 4.0 * k * n + 4.0 * a.rows() * n;
+        return (double) valueBytes * a.storedValues() + index + (double) valueBytes * k * n + 4.0 * a.rows() * n;
     }
 
     /** The last-level cache size from sysfs, or 32 MiB when it cannot be read. */

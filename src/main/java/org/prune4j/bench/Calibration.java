@@ -34,7 +34,7 @@ public record Calibration(String date, String machine, List<Entry> entries) {
         Map<String, List<SweepResult>> series = new LinkedHashMap<>();
         for (SweepResult r : report.results()) {
             // Real patterns come at one sparsity each: no crossover can be read off them.
-            if ((r.backend().startsWith("cpu sparse") || r.backend().startsWith("gpu sparse "))
+            if (r.ok() && (r.backend().startsWith("cpu sparse") || r.backend().startsWith("gpu sparse "))
                     && !r.fromFile()) {
                 series.computeIfAbsent(r.backend() + "|" + r.family() + "|" + r.structure() + "|" + r.workload(),
                         k -> new ArrayList<>()).add(r);

@@ -20,6 +20,13 @@ public final class CrossoverReport {
         Files.writeString(dir.resolve(baseName + ".csv"), csv(r));
     }
 
+    /** The markdown only: the CSV was streamed row by row (see {@link ResultsCsv}). */
+    public static void writeMarkdown(SpmmCrossoverBench.Result r, String command, Path dir, String baseName)
+            throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(baseName + ".md"), markdown(r, command));
+    }
+
     public static String markdown(SpmmCrossoverBench.Result r, String command) {
         CpuInfo cpu = CpuInfo.probe();
         var c = r.config();
@@ -68,6 +75,12 @@ public final class CrossoverReport {
         s.append("| matrix | shape | sparsity | nnz | CSR ms | useful GFLOP/s | dense best ms | speedup vs best dense"
                 + " | speedup vs Java gemm | rel. error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (var x : rows) {
+            if (!x.ok()) {
+                s.append(String.format(Locale.ROOT, "| %s | %dx%d * %dx%d | %.1f%% | %d | %s: %s | | | | | %.1e |%n",
+                        x.matrix(), x.m(), x.k(), x.k(), x.n(), 100 * x.sparsity(), x.nnz(), x.status(), x.note(),
+                        x.relError()));
+                continue;
+            }
             s.append(String.format(Locale.ROOT, "| %s | %dx%d * %dx%d | %.1f%% | %d | %.2f | %.1f | %.2f | %.2fx | %.2fx"
                     + " | %.1e |%n", x.matrix(), x.m(), x.k(), x.k(), x.n(), 100 * x.sparsity(), x.nnz(),
                     x.timing().medianMs(), x.usefulGflops(), x.denseBestMs(), x.speedupVsBestDense(),
@@ -75,23 +88,34 @@ public final class CrossoverReport {
         }
     }
 
+    public static final String CSV_HEADER = "kind,name,m,k,n,sparsity,nnz,median_ms,min_ms,max_ms,gflops,"
+            + "dense_best_ms,dense_java_ms,rel_error,status,note";
+
     public static String csv(SpmmCrossoverBench.Result r) {
-        StringBuilder s = new StringBuilder("kind,name,m,k,n,sparsity,nnz,median_ms,min_ms,max_ms,gflops,"
-                + "dense_best_ms,dense_java_ms,rel_error\n");
+        StringBuilder s = new StringBuilder(CSV_HEADER).append('\n');
         var c = r.config();
         for (var d : r.dense()) {
-            s.append(String.format(Locale.ROOT, "dense,\"%s\",%d,%d,%d,0,%d,%.4f,%.4f,%.4f,%.3f,,,%n", d.gemm(), c.m(),
-                    c.k(), c.n(), (long) c.m() * c.k(), d.timing().medianMs(), d.timing().minMs(), d.timing().maxMs(),
-                    d.gflops()));
+            s.append(denseRow(c, d)).append('\n');
         }
         for (var list : List.of(r.sweep(), r.dlmc())) {
             for (var x : list) {
-                s.append(String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%d,%.5f,%d,%.4f,%.4f,%.4f,%.3f,%.4f,%.4f,%.3e%n",
-                        list == r.sweep() ? "csr" : "csr-dlmc", x.matrix(), x.m(), x.k(), x.n(), x.sparsity(), x.nnz(),
-                        x.timing().medianMs(), x.timing().minMs(), x.timing().maxMs(), x.usefulGflops(),
-                        x.denseBestMs(), x.denseJavaMs(), x.relError()));
+                s.append(sparseRow(x, list == r.dlmc())).append('\n');
             }
         }
         return s.toString();
+    }
+
+    /** One dense baseline as a CSV line (no newline). */
+    public static String denseRow(SpmmCrossoverBench.Config c, SpmmCrossoverBench.DenseResult d) {
+        return String.format(Locale.ROOT, "dense,\"%s\",%d,%d,%d,0,%d,%.4f,%.4f,%.4f,%.3f,,,,ok,", d.gemm(), c.m(), c.k(),
+                c.n(), (long) c.m() * c.k(), d.timing().medianMs(), d.timing().minMs(), d.timing().maxMs(), d.gflops());
+    }
+
+    /** One sparse result as a CSV line (no newline). */
+    public static String sparseRow(SpmmCrossoverBench.SparseResult x, boolean dlmc) {
+        return String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%d,%.5f,%d,%.4f,%.4f,%.4f,%.3f,%.4f,%.4f,%.3e,%s,%s",
+                dlmc ? "csr-dlmc" : "csr", x.matrix(), x.m(), x.k(), x.n(), x.sparsity(), x.nnz(), x.timing().medianMs(),
+                x.timing().minMs(), x.timing().maxMs(), x.usefulGflops(), x.denseBestMs(), x.denseJavaMs(),
+                x.relError(), x.status(), ResultsCsv.field(x.note()));
     }
 }

@@ -20,7 +20,8 @@ import org.prune4j.tensor.Tensor;
 /**
  * CPU CSR SpMM against the CPU dense GEMMs on one shape, over a list of sparsities, and on
  * DLMC matrices. Every sparse result is checked against the dense product of the same
- * (masked) weight before its time counts.
+ * (masked) weight before its time counts; one that disagrees becomes a row saying so and the
+ * run goes on. Each result goes to the {@link Listener} as soon as it is measured.
  */
 public final class SpmmCrossoverBench {
 
@@ -46,9 +47,13 @@ public final class SpmmCrossoverBench {
     public record DenseResult(String gemm, Timing timing, double gflops) {
     }
 
-    /** One sparse measurement. */
+    /** One sparse measurement; status "ok", or "mismatch" (not timed) with the reason in note. */
     public record SparseResult(String matrix, int m, int k, int n, double sparsity, long nnz, Timing timing,
-            double usefulGflops, double denseBestMs, double denseJavaMs, double relError) {
+            double usefulGflops, double denseBestMs, double denseJavaMs, double relError, String status, String note) {
+        public boolean ok() {
+            return status.equals("ok");
+        }
+
         public double speedupVsBestDense() {
             return denseBestMs / timing.medianMs();
         }
@@ -63,6 +68,13 @@ public final class SpmmCrossoverBench {
             List<SparseResult> dlmc) {
     }
 
+    /** Hears each result the moment it is measured ({@code dlmc} tells the DLMC rows from the sweep's). */
+    public interface Listener {
+        void dense(DenseResult d);
+
+        void sparse(SparseResult s, boolean dlmc);
+    }
+
     private final Config config;
     private final java.util.function.Consumer<String> progress;
 
@@ -72,6 +84,18 @@ public final class SpmmCrossoverBench {
     }
 
     public Result run() throws IOException {
+        return run(new Listener() {
+            @Override
+            public void dense(DenseResult d) {
+            }
+
+            @Override
+            public void sparse(SparseResult s, boolean dlmc) {
+            }
+        });
+    }
+
+    public Result run(Listener listener) throws IOException {
         Rng rng = new Rng(config.seed());
         progress.accept("measuring the FMA peak");
         double peak = FmaPeak.measureGflops();
@@ -88,7 +112,9 @@ public final class SpmmCrossoverBench {
             Tensor y = Tensor.zeros(m, n);
             CpuBackend b = new CpuBackend(g);
             Timing t = Timing.measure(() -> b.gemm(Op.N, Op.N, 1f, w, x, 0f, y), config.warmup(), config.runs());
-            dense.add(new DenseResult(g.name(), t, t.gflops(2.0 * m * k * n)));
+            DenseResult d = new DenseResult(g.name(), t, t.gflops(2.0 * m * k * n));
+            dense.add(d);
+            listener.dense(d);
         }
         double[] denseMs = dense.stream().mapToDouble(d -> d.timing().medianMs()).toArray();
         int fastest = fastest(denseMs);
@@ -101,7 +127,9 @@ public final class SpmmCrossoverBench {
             progress.accept(String.format("csr %.0f%% sparse", 100 * s));
             Mask mask = Mask.randomExact(m, k, 1.0 - s, rng.split(100 + sweep.size()));
             CsrMatrix csr = CsrMatrix.fromDense(w, mask);
-            sweep.add(measureSparse("random " + m + "x" + k, csr, x, best, bestMs, javaMs));
+            SparseResult r = measureSparse("random " + m + "x" + k, csr, x, best, bestMs, javaMs);
+            sweep.add(r);
+            listener.sparse(r, false);
         }
 
         List<SparseResult> dlmc = new ArrayList<>();
@@ -119,8 +147,10 @@ public final class SpmmCrossoverBench {
                             config.runs()).medianMs();
                 }
                 int bi = fastest(dms);
-                dlmc.add(measureSparse(config.dlmcDir().relativize(f).toString(), csr, xd, gemms.get(bi), dms[bi],
-                        dms[0]));
+                SparseResult r = measureSparse(config.dlmcDir().relativize(f).toString(), csr, xd, gemms.get(bi),
+                        dms[bi], dms[0]);
+                dlmc.add(r);
+                listener.sparse(r, true);
             }
         }
         return new Result(config, peak, dense, sweep, dlmc);
@@ -136,12 +166,15 @@ public final class SpmmCrossoverBench {
         cpu.spmm(csr, Op.N, x, y);
         double err = RelativeError.frobenius(y.data(), want.data());
         if (!(err < 1e-4)) {
-            throw new IllegalStateException("CSR SpMM on " + name + " disagrees with the dense product: relative error "
-                    + err + "; refusing to report its time");
+            progress.accept("CSR SpMM on " + name + " disagrees with the dense product (relative error " + err
+                    + "); not timing it");
+            Timing none = new Timing(Double.NaN, Double.NaN, Double.NaN, 0);
+            return new SparseResult(name, csr.rows(), csr.cols(), n, csr.sparsity(), csr.nnz(), none, Double.NaN, bestMs,
+                    javaMs, err, "mismatch", "relative error " + err + " against the dense product exceeds 1e-4");
         }
         Timing t = Timing.measure(() -> cpu.spmm(csr, Op.N, x, y), config.warmup(), config.runs());
         return new SparseResult(name, csr.rows(), csr.cols(), n, csr.sparsity(), csr.nnz(), t,
-                t.gflops(2.0 * csr.nnz() * n), bestMs, javaMs, err);
+                t.gflops(2.0 * csr.nnz() * n), bestMs, javaMs, err, "ok", "");
     }
 
     private static int fastest(double[] ms) {
@@ -167,7 +200,8 @@ public final class SpmmCrossoverBench {
      * The sparsity at which CSR first beats {@code denseMs}, interpolated linearly in time
      * between the two measured sparsities that bracket it; NaN if it never does.
      */
-    public static double crossover(List<SparseResult> sweep, double denseMs) {
+    public static double crossover(List<SparseResult> measured, double denseMs) {
+        List<SparseResult> sweep = measured.stream().filter(SparseResult::ok).toList();
         for (int i = 0; i < sweep.size(); i++) {
             SparseResult r = sweep.get(i);
             if (r.timing().medianMs() < denseMs) {

@@ -53,19 +53,25 @@ public final class SweepFiles {
         return f;
     }
 
-    static final String CSV_HEADER = "family,workload,m,k,n,structure,sparsity,precision,backend,nnz,median_ms,min_ms,"
-            + "max_ms,runs,gflops,bytes,gbs,intensity,roofline_fraction,baseline,baseline_ms,speedup,rel_error";
+    public static final String CSV_HEADER = "family,workload,m,k,n,structure,sparsity,precision,backend,nnz,median_ms,"
+            + "min_ms,max_ms,runs,gflops,bytes,gbs,intensity,roofline_fraction,baseline,baseline_ms,speedup,rel_error,"
+            + "host_us,status,note";
 
     static String csv(BenchSweep.Report r) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (SweepResult x : r.results()) {
-            sb.append(String.join(",", x.family(), quote(x.workload()), "" + x.m(), "" + x.k(), "" + x.n(),
-                    x.structure(), f(x.sparsity()), x.precision(), quote(x.backend()), "" + x.nnz(), f(x.medianMs()),
-                    f(x.minMs()), f(x.maxMs()), "" + x.runs(), f(x.gflops()), f(x.bytes()), f(x.gbs()),
-                    f(x.intensity()), f(x.rooflineFraction()), quote(x.baseline()), f(x.baselineMs()), f(x.speedup()),
-                    f(x.relError()))).append('\n');
+            sb.append(csvRow(x)).append('\n');
         }
         return sb.toString();
+    }
+
+    /** One result as a CSV line (no newline), the same whether streamed or written at the end. */
+    public static String csvRow(SweepResult x) {
+        return String.join(",", x.family(), quote(x.workload()), "" + x.m(), "" + x.k(), "" + x.n(), x.structure(),
+                f(x.sparsity()), x.precision(), quote(x.backend()), "" + x.nnz(), f(x.medianMs()), f(x.minMs()),
+                f(x.maxMs()), "" + x.runs(), f(x.gflops()), f(x.bytes()), f(x.gbs()), f(x.intensity()),
+                f(x.rooflineFraction()), quote(x.baseline()), f(x.baselineMs()), f(x.speedup()), f(x.relError()),
+                f(x.hostUs()), x.ok() ? "ok" : x.status(), ResultsCsv.field(x.note()));
     }
 
     /**
@@ -75,8 +81,9 @@ public final class SweepFiles {
     static Map<String, Map<Double, Double>> summary(BenchSweep.Report r, boolean files) {
         Map<String, Map<Double, List<Double>>> acc = new LinkedHashMap<>();
         for (SweepResult x : r.results()) {
-            if (!x.structure().equals("dense") && x.fromFile() == files) {
-                String key = x.backend().equals("cpu sparse") ? x.structure() : x.structure() + " (" + x.backend() + ")";
+            if (x.ok() && !x.structure().equals("dense") && x.fromFile() == files) {
+                String key = x.backend().equals("cpu sparse") ? x.structure() : x.structure() + " (" + x.backend()
+                        + (x.precision().equals("fp32") ? "" : ", " + x.precision()) + ")";
                 acc.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(Math.round(x.sparsity() * 100) / 100.0,
                         k -> new ArrayList<>()).add(x.speedup());
             }
@@ -112,13 +119,19 @@ public final class SweepFiles {
             summaryTable(sb, "Median speedup over the dense baseline: real pruned patterns (DLMC and files), CSR",
                     real);
         }
-        sb.append("\n## All points\n\n| workload | m x k x n | structure | sparsity | backend | ms (min-max) | GFLOP/s "
-                + "| GB/s | roofline | speedup |\n|---|---|---|---:|---|---|---:|---:|---:|---:|\n");
+        sb.append("\n## All points\n\n| workload | m x k x n | structure | sparsity | precision | backend | ms (min-max)"
+                + " | GFLOP/s | GB/s | roofline | speedup |\n|---|---|---|---:|---|---|---|---:|---:|---:|---:|\n");
         for (SweepResult x : r.results()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %dx%dx%d | %s | %.0f%% | %s | %.3f (%.3f-%.3f) | %.1f | %.1f "
-                    + "| %.0f%% | %.2fx |%n", x.workload(), x.m(), x.k(), x.n(), x.structure(), 100 * x.sparsity(),
-                    x.backend(), x.medianMs(), x.minMs(), x.maxMs(), x.gflops(), x.gbs(), 100 * x.rooflineFraction(),
-                    x.speedup()));
+            if (!x.ok() && Double.isNaN(x.medianMs())) {
+                sb.append(String.format(Locale.ROOT, "| %s | %dx%dx%d | %s | %.0f%% | %s | %s | %s: %s | | | | |%n",
+                        x.workload(), x.m(), x.k(), x.n(), x.structure(), 100 * x.sparsity(), x.precision(),
+                        x.backend(), x.status(), x.note() == null ? "" : x.note().replace("|", "/")));
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %dx%dx%d | %s | %.0f%% | %s | %s | %.3f (%.3f-%.3f)%s | %.1f"
+                    + " | %.1f | %.0f%% | %.2fx |%n", x.workload(), x.m(), x.k(), x.n(), x.structure(), 100 * x.sparsity(),
+                    x.precision(), x.backend(), x.medianMs(), x.minMs(), x.maxMs(), x.ok() ? "" : " " + x.status(),
+                    x.gflops(), x.gbs(), 100 * x.rooflineFraction(), x.speedup()));
         }
         return sb.toString();
     }
@@ -142,7 +155,7 @@ public final class SweepFiles {
         List<String> images = new ArrayList<>();
         Map<String, Map<String, Map<Double, List<Double>>>> byStructure = new LinkedHashMap<>();
         for (SweepResult x : r.results()) {
-            if (x.structure().equals("dense")) {
+            if (x.structure().equals("dense") || !x.ok()) {
                 continue;
             }
             byStructure.computeIfAbsent(x.structure(), k -> new LinkedHashMap<>())
@@ -163,7 +176,9 @@ public final class SweepFiles {
         });
         Map<String, List<double[]>> pts = new LinkedHashMap<>();
         for (SweepResult x : r.results()) {
-            pts.computeIfAbsent(x.structure(), k -> new ArrayList<>()).add(new double[] {x.intensity(), x.gflops()});
+            if (x.ok()) {
+                pts.computeIfAbsent(x.structure(), k -> new ArrayList<>()).add(new double[] {x.intensity(), x.gflops()});
+            }
         }
         List<Plots.Series> series = new ArrayList<>();
         pts.forEach((st, list) -> series.add(new Plots.Series(st, list.stream().mapToDouble(p -> p[0]).toArray(),

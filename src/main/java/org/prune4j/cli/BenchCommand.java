@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.prune4j.backend.cuda.KernelFamily;
 import org.prune4j.bench.BenchSweep;
 import org.prune4j.bench.Calibration;
+import org.prune4j.bench.ResultsCsv;
 import org.prune4j.bench.Structure;
 import org.prune4j.bench.SweepFiles;
 import org.prune4j.bench.Workload;
@@ -44,7 +46,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Sparsities in percent (default ${DEFAULT-VALUE}).")
     double[] sparsities;
 
-    @Option(names = "--precisions", split = ",", defaultValue = "fp32,tf32,bf16")
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,tf32,bf16", description = "Operand precisions"
+            + " (default ${DEFAULT-VALUE}): the CPU rows are fp32; the GPU rows run each structure's kernels in each"
+            + " precision they support (tf32 and bf16 on tensor cores).")
     List<String> precisions;
 
     @Option(names = "--runs", defaultValue = "20", description = "Timed runs per point (median reported).")
@@ -56,7 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
-    @Option(names = "--dlmc", description = "Folder of DLMC .smtx files (default ../shared/data/dlmc when present).")
+    @Option(names = "--dlmc", description = "Folder of DLMC .smtx files (default: data/dlmc of the installation).")
     Path dlmc;
 
     @Option(names = "--dlmc-n", defaultValue = "256", description = "Activation columns for file-based matrices.")
@@ -67,6 +71,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "CI size: LeNet shapes, 3 sparsities, 3 runs.")
     boolean quick;
+
+    @Option(names = "--gpu-only", description = "GPU rows only: no CPU timings (checks use cuBLAS fp32 as the"
+            + " reference). The bounded sweep for a short GPU window.")
+    boolean gpuOnly;
+
+    @Option(names = "--kernels", split = ",", description = "GPU kernel families to time (default all: "
+            + "csr,cusparse,bsr-wmma,mma-sp,wgmma-sp,cusparselt,cublas,sgemm); leave out one that faulted in gpu-smoke.")
+    List<String> kernels;
 
     @Option(names = "--calibrate", description = "Also save, per family and structure, the density below which sparse "
             + "beat dense; train/prune/lottery read it to pick kernels.")
@@ -89,6 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
             runs = Math.min(runs, 3);
             warmup = Math.min(warmup, 1);
         }
+        for (String p : precisions) {
+            if (!List.of("fp32", "tf32", "bf16", "fp16").contains(p)) {
+                throw new IllegalArgumentException("unknown precision '" + p + "'; choose from fp32, tf32, bf16, fp16");
+            }
+        }
         double[] fractions = Arrays.stream(sparsities).map(s -> {
             if (!(s >= 0 && s < 100)) {
                 throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + s);
@@ -103,9 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
                 case "resnet50" -> workloads.addAll(Workloads.resnet50());
                 case "transformer" -> workloads.addAll(Workloads.transformer(tokens, true));
                 case "dlmc" -> {
-                    Path d = dlmc != null ? dlmc : CrossoverCommand.defaultDlmc();
+                    Path d = dlmc != null ? dlmc : org.prune4j.bench.DlmcData.find().orElse(null);
                     if (d == null) {
-                        skipped.add("dlmc: folder not found at ../shared/data/dlmc; pass --dlmc DIR");
+                        skipped.add("dlmc: folder not found (looked at " + org.prune4j.bench.DlmcData.searched()
+                                + "); pass --dlmc DIR");
                     } else {
                         workloads.addAll(Workloads.fromFiles(d, "dlmc", dlmcN));
                     }
@@ -127,9 +145,32 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         List<Structure> st = structures.stream().map(Structure::named).toList();
+        java.util.Set<KernelFamily> families = null;
+        if (kernels != null) {
+            families = java.util.EnumSet.noneOf(KernelFamily.class);
+            for (String k : kernels) {
+                families.add(KernelFamily.named(k));
+            }
+        }
         var config = new BenchSweep.Config(kept, st, fractions, precisions, warmup, runs, seed,
-                BenchSweep.lastLevelCacheBytes());
-        BenchSweep.Report r = new BenchSweep(config, msg -> System.err.println("[bench] " + msg)).run();
+                BenchSweep.lastLevelCacheBytes(), gpuOnly, families);
+        // every point goes to <name>.csv.partial the moment it is measured, so a run cut short keeps it
+        ResultsCsv csv = ResultsCsv.open(out.resolve(name + ".csv"), SweepFiles.CSV_HEADER);
+        BenchSweep.Report r;
+        try {
+            r = new BenchSweep(config, msg -> System.err.println("[bench] " + msg)).run(
+                    x -> csv.append(SweepFiles.csvRow(x), x.ok()));
+        } finally {
+            if (csv.finish() == null) {
+                System.err.println("[bench] measured nothing: " + out.resolve(name + ".csv")
+                        + " and the other result files were left as they were; the errors are in " + csv.partialFile());
+            }
+        }
+        if (csv.measured() == 0) {
+            r.skipped().forEach(x -> System.err.println("[bench] not measured: " + x));
+            skipped.forEach(x -> System.err.println("[bench] not measured: " + x));
+            return 3;
+        }
         List<String> allSkipped = new ArrayList<>(r.skipped());
         allSkipped.addAll(skipped);
         r = new BenchSweep.Report(r.date(), r.machine(), r.cpu(), r.peakGflops(), r.bandwidthGBs(), r.gpu(),

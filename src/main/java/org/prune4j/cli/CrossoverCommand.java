@@ -3,6 +3,8 @@ package org.prune4j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.prune4j.bench.CrossoverReport;
+import org.prune4j.bench.DlmcData;
+import org.prune4j.bench.ResultsCsv;
 import org.prune4j.bench.SpmmCrossoverBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +38,7 @@ public final class CrossoverCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
-    @Option(names = "--dlmc", description = "Folder of DLMC .smtx files (default ../shared/data/dlmc when present).")
+    @Option(names = "--dlmc", description = "Folder of DLMC .smtx files (default: data/dlmc of the installation).")
     Path dlmc;
 
     @Option(names = "--no-dlmc", description = "Skip the DLMC matrices.")
@@ -60,27 +62,35 @@ public final class CrossoverCommand implements Callable<Integer> {
             }
             fractions[i] = sparsities[i] / 100.0;
         }
-        Path dir = noDlmc ? null : dlmc != null ? dlmc : defaultDlmc();
+        Path dir = noDlmc ? null : dlmc != null ? dlmc : DlmcData.find().orElse(null);
         if (!noDlmc && dir == null) {
-            System.err.println("[bench] DLMC matrices not found at ../shared/data/dlmc or shared/data/dlmc;"
+            System.err.println("[bench] DLMC matrices not found (looked at " + DlmcData.searched() + ");"
                     + " pass --dlmc DIR to include them (running the random-mask sweep only)");
         }
         var config = new SpmmCrossoverBench.Config(m, k, n, fractions, warmup, runs, seed, dir, dlmcN);
-        var result = new SpmmCrossoverBench(config, msg -> System.err.println("[bench] " + msg)).run();
+        // rows go to <name>.csv.partial as they are measured; a run cut short keeps them
+        ResultsCsv csv = ResultsCsv.open(out.resolve(name + ".csv"), CrossoverReport.CSV_HEADER);
+        SpmmCrossoverBench.Result result;
+        try {
+            result = new SpmmCrossoverBench(config, msg -> System.err.println("[bench] " + msg)).run(
+                    new SpmmCrossoverBench.Listener() {
+                        @Override
+                        public void dense(SpmmCrossoverBench.DenseResult d) {
+                            csv.append(CrossoverReport.denseRow(config, d), true);
+                        }
+
+                        @Override
+                        public void sparse(SpmmCrossoverBench.SparseResult s, boolean fromDlmc) {
+                            csv.append(CrossoverReport.sparseRow(s, fromDlmc), s.ok());
+                        }
+                    });
+        } finally {
+            csv.finish();
+        }
         String command = "prune4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        CrossoverReport.write(result, command.trim(), out, name);
+        CrossoverReport.writeMarkdown(result, command.trim(), out, name);
         System.out.println(CrossoverReport.markdown(result, command.trim()));
         System.out.println("wrote " + out.resolve(name + ".md") + " and " + out.resolve(name + ".csv"));
         return 0;
-    }
-
-    static Path defaultDlmc() {
-        for (String p : new String[] {"../shared/data/dlmc", "shared/data/dlmc"}) {
-            Path d = Path.of(p);
-            if (java.nio.file.Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        return null;
     }
 }

@@ -60,6 +60,8 @@ public final class DoctorCommand implements Callable<Integer> {
             }
         }
         out.println("  kernels    " + KernelImage.status());
+        Availability startup = org.prune4j.backend.cuda.CudaBackendProvider.startupCheck();
+        out.println("  startup    " + (startup.usable() ? "ok: " : "refused: ") + startup.detail());
         for (String[] lib : VENDOR) {
             NativeLibraries.Found f = NativeLibraries.find(lib[0]);
             out.printf("  %-18s %s: %s%n", lib[0], lib[1], f.loaded() ? "loads from " + f.detail() : "no (" + f.detail() + ")");

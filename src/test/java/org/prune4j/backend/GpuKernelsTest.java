@@ -30,16 +30,17 @@ import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 
 /**
- * The GPU suite: every CUDA backend (own kernels, cuBLAS, cuSPARSE) against the CPU
- * double-precision reference, on the same formats, shapes and edge cases as the CPU kernel
- * tests, with outputs poisoned with NaN so an unwritten element fails. Without a usable GPU
- * every test is skipped with the reason. Run only this suite with {@code -Dgroups=gpu}, or from
- * the bundle with {@code bin/gpu-suite}.
+ * The GPU suite: every CUDA kernel family (own kernels, cuBLAS, cuSPARSE, cuSPARSELt) against
+ * the CPU double-precision reference, on the same formats, shapes and edge cases as the CPU
+ * kernel tests, with outputs poisoned with NaN so an unwritten element fails. Without a usable
+ * GPU every test is skipped with the reason. Each test carries its family's tag
+ * ({@code gpu-csr}, {@code gpu-cusparse}, ... see {@link org.prune4j.backend.cuda.KernelFamily}),
+ * so {@code ci/device-run} runs one family per JVM and a fault costs one family. Run the whole
+ * suite with {@code -Dgroups=gpu}, or from the bundle with {@code bin/gpu-suite [--family F]}.
  */
 @Tag("gpu")
 class GpuKernelsTest {
     private static final long SEED = System.nanoTime();
-    private static final List<String> NAMES = List.of("cuda", "cublas", "cusparse");
     private static final Map<String, Backend> OPEN = new HashMap<>();
 
     static Backend backend(String name) {
@@ -56,17 +57,27 @@ class GpuKernelsTest {
     }
 
     static Stream<Object[]> spmmCases() {
-        return NAMES.stream().flatMap(b -> SpmmTest.cases().map(c -> {
-            Object[] o = new Object[c.length + 1];
-            o[0] = b;
-            System.arraycopy(c, 0, o, 1, c.length);
-            return o;
-        }));
+        return SpmmTest.cases();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}x{3} n={4} {5}")
+    /** Every format through the project's CSR kernel (other formats are converted to CSR once). */
+    @Tag("gpu-csr")
+    @ParameterizedTest(name = "cuda {0} {1}x{2} n={3} {4}")
     @MethodSource("spmmCases")
-    void spmmMatchesTheDoubleReference(String name, SpmmTest.Named format, int rows, int cols, int n, Kind kind) {
+    void spmmOnTheCsrKernel(SpmmTest.Named format, int rows, int cols, int n, Kind kind) {
+        spmmMatchesTheDoubleReference("cuda", format, rows, cols, n, kind);
+    }
+
+    /** Every format through cuSPARSE (BSR on Blocked-ELL where it fits and is supported, the rest CSR). */
+    @Tag("gpu-cusparse")
+    @ParameterizedTest(name = "cusparse {0} {1}x{2} n={3} {4}")
+    @MethodSource("spmmCases")
+    void spmmOnCusparse(SpmmTest.Named format, int rows, int cols, int n, Kind kind) {
+        spmmMatchesTheDoubleReference("cusparse", format, rows, cols, n, kind);
+    }
+
+    private void spmmMatchesTheDoubleReference(String name, SpmmTest.Named format, int rows, int cols, int n,
+            Kind kind) {
         Backend gpu = backend(name);
         Rng rng = new Rng(SEED ^ (rows * 1_000_003L + cols * 1009L + n + kind.ordinal()));
         Tensor w = Tensor.uniform(rng, -1, 1, rows, cols);
@@ -90,21 +101,31 @@ class GpuKernelsTest {
     static Stream<Object[]> gemmCases() {
         int[][] shapes = {{1, 1, 1}, {37, 53, 67}, {64, 64, 64}, {130, 1, 70}, {65, 129, 3}};
         List<Object[]> out = new ArrayList<>();
-        for (String b : NAMES) {
-            for (int[] s : shapes) {
-                for (Op a : Op.values()) {
-                    for (Op c : Op.values()) {
-                        out.add(new Object[] {b, s[0], s[1], s[2], a, c});
-                    }
+        for (int[] s : shapes) {
+            for (Op a : Op.values()) {
+                for (Op c : Op.values()) {
+                    out.add(new Object[] {s[0], s[1], s[2], a, c});
                 }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} gemm {1}x{2}x{3} {4}{5}")
+    @Tag("gpu-sgemm")
+    @ParameterizedTest(name = "prune4j sgemm {0}x{1}x{2} {3}{4}")
     @MethodSource("gemmCases")
-    void gemmMatchesTheDoubleReference(String name, int m, int n, int k, Op opA, Op opB) {
+    void gemmOnTheOwnSgemm(int m, int n, int k, Op opA, Op opB) {
+        gemmMatchesTheDoubleReference("cuda", m, n, k, opA, opB);
+    }
+
+    @Tag("gpu-cublas")
+    @ParameterizedTest(name = "cublas sgemm {0}x{1}x{2} {3}{4}")
+    @MethodSource("gemmCases")
+    void gemmOnCublas(int m, int n, int k, Op opA, Op opB) {
+        gemmMatchesTheDoubleReference("cublas", m, n, k, opA, opB);
+    }
+
+    private void gemmMatchesTheDoubleReference(String name, int m, int n, int k, Op opA, Op opB) {
         Backend gpu = backend(name);
         Rng rng = new Rng(SEED ^ (m * 7919L + n * 104729L + k));
         Tensor a = opA == Op.N ? Tensor.uniform(rng, -1, 1, m, k) : Tensor.uniform(rng, -1, 1, k, m);
@@ -120,8 +141,9 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-sddmm")
     void sddmmAndElementwiseMatchTheCpu() {
-        for (String name : NAMES) {
+        for (String name : List.of("cuda")) {
             Backend gpu = backend(name);
             Rng rng = new Rng(SEED + name.hashCode());
             for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 67}, {100, 40, 33}}) {
@@ -192,6 +214,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-csr")
     void halfPrecisionCsrAccumulatesInFp32() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         Rng rng = new Rng(SEED + 3);
@@ -216,6 +239,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-bsr-wmma")
     void bsrOnTensorCoresInEveryPrecision() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         Rng rng = new Rng(SEED + 5);
@@ -246,6 +270,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-mma-sp")
     void twoFourOnSparseTensorCores() {
         checkTwoFour(TwoFourKernel.MMA_SP, new Rng(SEED + 7),
                 new int[][] {{1, 1, 1}, {37, 53, 67}, {16, 32, 32}, {129, 70, 130}, {64, 200, 1}});
@@ -257,6 +282,7 @@ class GpuKernelsTest {
      * 2:4 pattern, and a grid large enough to take the two-warpgroup variant.
      */
     @Test
+    @Tag("gpu-wgmma-sp")
     void twoFourOnWarpgroupSparseTensorCores() {
         checkTwoFour(TwoFourKernel.WGMMA_SP, new Rng(SEED + 17), new int[][] {{1, 1, 1}, {37, 53, 67},
             {64, 64, 128}, {129, 70, 130}, {200, 300, 257}, {64, 200, 1}, {2048, 96, 1152}});
@@ -289,8 +315,12 @@ class GpuKernelsTest {
         }
     }
 
-    /** The default kernel choice (whichever this GPU and width get) on one wide and one narrow product. */
+    /**
+     * The default kernel choice (whichever this GPU and width get) on one wide and one narrow
+     * product; on a Hopper the wide one runs wgmma.sp, so it belongs to that family's run.
+     */
     @Test
+    @Tag("gpu-wgmma-sp")
     void twoFourDefaultKernelChoice() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         Rng rng = new Rng(SEED + 23);
@@ -308,6 +338,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-wgmma-sp")
     void bothTwoFourKernelsAgreeOnTheSameWeight() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         java.util.Optional<String> why = gpu.whyUnsupported(TwoFourKernel.WGMMA_SP);
@@ -327,6 +358,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-wgmma-sp")
     void wgmmaOnANonHopperGpuSaysWhichKernelToUse() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         java.util.Optional<String> why = gpu.whyUnsupported(TwoFourKernel.WGMMA_SP);
@@ -340,6 +372,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-bsr-wmma")
     void compactedChannelsOnTensorCores() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         Rng rng = new Rng(SEED + 9);
@@ -362,6 +395,7 @@ class GpuKernelsTest {
     }
 
     @Test
+    @Tag("gpu-cusparselt")
     void ourTwoFourKernelAndCusparseLtAgreeOnTheSameWeight() {
         CudaBackend gpu = (CudaBackend) backend("cuda");
         assumeTrue(CudaBackend.cusparseLtVersion().matches("\\d.*"), "cuSPARSELt: " + CudaBackend.cusparseLtVersion());
@@ -393,27 +427,36 @@ class GpuKernelsTest {
         float round(float v);
     }
 
+    /** The first six DLMC patterns (the repository's data/dlmc, carried by the bundle) on the CSR kernel. */
     @Test
-    void realDlmcPatterns() throws Exception {
-        Path dir = Stream.of("../shared/data/dlmc", "shared/data/dlmc").map(Path::of).filter(Files::isDirectory)
-                .findFirst().orElse(null);
-        assumeTrue(dir != null, "DLMC patterns not found at ../shared/data/dlmc or shared/data/dlmc");
+    @Tag("gpu-csr")
+    void realDlmcPatternsOnTheCsrKernel() throws Exception {
+        realDlmcPatterns("cuda");
+    }
+
+    @Test
+    @Tag("gpu-cusparse")
+    void realDlmcPatternsOnCusparse() throws Exception {
+        realDlmcPatterns("cusparse");
+    }
+
+    private void realDlmcPatterns(String name) throws Exception {
+        Backend gpu = backend(name);
+        Path dir = org.prune4j.bench.DlmcData.find().orElse(null);
+        assumeTrue(dir != null, "DLMC patterns not found (looked at " + org.prune4j.bench.DlmcData.searched() + ")");
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(p -> p.toString().endsWith(".smtx")).sorted().limit(6).toList();
         }
-        for (String name : NAMES) {
-            Backend gpu = backend(name);
-            Rng rng = new Rng(SEED + 11);
-            for (Path f : files) {
-                CsrMatrix w = Smtx.read(f, rng);
-                Tensor x = Tensor.uniform(rng, -1, 1, w.cols(), 64);
-                Tensor y = Tensor.filled(Float.NaN, w.rows(), 64);
-                double[] abs = new double[w.rows() * 64];
-                double[] want = Reference.matmul(w.toDense(), false, x, abs);
-                gpu.spmm(w, Op.N, x, y);
-                Reference.assertClose(y.data(), want, abs, w.cols(), name + " " + f);
-            }
+        Rng rng = new Rng(SEED + 11);
+        for (Path f : files) {
+            CsrMatrix w = Smtx.read(f, rng);
+            Tensor x = Tensor.uniform(rng, -1, 1, w.cols(), 64);
+            Tensor y = Tensor.filled(Float.NaN, w.rows(), 64);
+            double[] abs = new double[w.rows() * 64];
+            double[] want = Reference.matmul(w.toDense(), false, x, abs);
+            gpu.spmm(w, Op.N, x, y);
+            Reference.assertClose(y.data(), want, abs, w.cols(), name + " " + f);
         }
     }
 }

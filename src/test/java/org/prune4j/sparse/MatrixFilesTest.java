@@ -69,8 +69,8 @@ class MatrixFilesTest {
 
     @Test
     void readsARealDlmcMatrix() throws IOException {
-        Path f = Path.of("../shared/data/dlmc/transformer/magnitude_pruning/0.9/"
-                + "body_decoder_layer_0_ffn_conv1_fully_connected.smtx");
+        Path dir = org.prune4j.bench.DlmcData.find().orElse(Path.of("data/dlmc"));
+        Path f = dir.resolve("transformer/magnitude_pruning/0.9/body_decoder_layer_0_ffn_conv1_fully_connected.smtx");
         Assumptions.assumeTrue(Files.exists(f), "DLMC subset not present at " + f.toAbsolutePath());
         String[] head = Files.readAllLines(f).get(0).split(",\\s*");
         CsrMatrix m = Smtx.read(f, new Rng(3));

@@ -15,7 +15,9 @@ import java.lang.invoke.MethodHandle;
  * cuBLAS through the Foreign Function & Memory API. JCublas2 is built against
  * libcublas.so.12 with versioned symbols and cannot load on CUDA 13, so the installed soname
  * (13, else 12) is bound directly, by its {@code _v2} entry points. Row-major products are
- * issued as their column-major transposes: C^T = op(B)^T op(A)^T.
+ * issued as their column-major transposes: C^T = op(B)^T op(A)^T. The host-side scalars live
+ * in memory allocated once per handle, so a call is one downcall and nothing else: cheap
+ * enough to sit inside a timing loop.
  */
 final class Cublas implements AutoCloseable {
     static final String[] SONAMES = {"libcublas.so.13", "libcublas.so.12"};
@@ -26,6 +28,10 @@ final class Cublas implements AutoCloseable {
     private final MethodHandle gemmEx;
     private final MemorySegment handle;
     private final int version;
+    private final Arena scalars = Arena.ofShared();
+    private final MemorySegment alphaSeg = scalars.allocate(JAVA_FLOAT);
+    private final MemorySegment betaSeg = scalars.allocate(JAVA_FLOAT);
+    private boolean closed;
 
     private Cublas(String soname, SymbolLookup lib, long stream) throws Throwable {
         this.soname = soname;
@@ -43,15 +49,24 @@ final class Cublas implements AutoCloseable {
         this.gemmEx = linker.downcallHandle(symbol(lib, "cublasGemmEx"), FunctionDescriptor.of(JAVA_INT, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        MemorySegment h = MemorySegment.NULL;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ADDRESS);
             Cuda.checkLibrary((int) create.invokeExact(out), "cuBLAS", "cublasCreate_v2");
-            this.handle = out.get(ADDRESS, 0);
-            Cuda.checkLibrary((int) setStream.invokeExact(handle, MemorySegment.ofAddress(stream)), "cuBLAS",
+            h = out.get(ADDRESS, 0);
+            Cuda.checkLibrary((int) setStream.invokeExact(h, MemorySegment.ofAddress(stream)), "cuBLAS",
                     "cublasSetStream_v2");
             MemorySegment v = a.allocate(JAVA_INT);
-            Cuda.checkLibrary((int) getVersion.invokeExact(handle, v), "cuBLAS", "cublasGetVersion_v2");
+            Cuda.checkLibrary((int) getVersion.invokeExact(h, v), "cuBLAS", "cublasGetVersion_v2");
             this.version = v.get(JAVA_INT, 0);
+            this.handle = h;
+        } catch (Throwable t) {
+            // a half-made handle and the scalars go back before the caller hears why
+            if (!h.equals(MemorySegment.NULL)) {
+                int ignored = (int) destroy.invokeExact(h);
+            }
+            scalars.close();
+            throw t;
         }
     }
 
@@ -86,17 +101,17 @@ final class Cublas implements AutoCloseable {
     /** Row-major {@code C = alpha op(A) op(B) + beta C}, all pointers on the device. */
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,
             float beta, long c, int ldc) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment al = arena.allocateFrom(JAVA_FLOAT, alpha), be = arena.allocateFrom(JAVA_FLOAT, beta);
-            int status = (int) sgemm.invokeExact(handle, transB ? 1 : 0, transA ? 1 : 0, n, m, k, al,
-                    MemorySegment.ofAddress(b), ldb, MemorySegment.ofAddress(a), lda, be, MemorySegment.ofAddress(c),
+        alphaSeg.set(JAVA_FLOAT, 0, alpha);
+        betaSeg.set(JAVA_FLOAT, 0, beta);
+        int status;
+        try {
+            status = (int) sgemm.invokeExact(handle, transB ? 1 : 0, transA ? 1 : 0, n, m, k, alphaSeg,
+                    MemorySegment.ofAddress(b), ldb, MemorySegment.ofAddress(a), lda, betaSeg, MemorySegment.ofAddress(c),
                     ldc);
-            Cuda.checkLibrary(status, "cuBLAS", "cublasSgemm_v2(" + m + "x" + n + "x" + k + ")");
-        } catch (CudaException e) {
-            throw e;
         } catch (Throwable t) {
             throw new CudaException("cublasSgemm_v2 call failed: " + t, -1);
         }
+        Cuda.checkLibrary(status, "cuBLAS", "cublasSgemm_v2(" + m + "x" + n + "x" + k + ")");
     }
 
     /**
@@ -104,25 +119,52 @@ final class Cublas implements AutoCloseable {
      * dense vendor baseline of the tensor-core kernels.
      */
     void gemmBf16(int m, int n, int k, long a, long b, long c) {
-        final int bf16 = 14, f32 = 0, compute32f = 68, algoDefault = -1;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment al = arena.allocateFrom(JAVA_FLOAT, 1f), be = arena.allocateFrom(JAVA_FLOAT, 0f);
-            int status = (int) gemmEx.invokeExact(handle, 0, 0, n, m, k, al, MemorySegment.ofAddress(b), bf16, n,
-                    MemorySegment.ofAddress(a), bf16, k, be, MemorySegment.ofAddress(c), f32, n, compute32f, algoDefault);
-            Cuda.checkLibrary(status, "cuBLAS", "cublasGemmEx(bf16, " + m + "x" + n + "x" + k + ")");
-        } catch (CudaException e) {
-            throw e;
+        gemmEx(m, n, k, a, b, c, CUDA_R_16BF, COMPUTE_32F, "bf16");
+    }
+
+    /**
+     * Row-major {@code C = A B}, all fp32 in memory, multiplied on tensor cores in tf32
+     * (CUBLAS_COMPUTE_32F_FAST_TF32): the dense baseline of the tf32 kernels.
+     */
+    void gemmTf32(int m, int n, int k, long a, long b, long c) {
+        gemmEx(m, n, k, a, b, c, CUDA_R_32F, COMPUTE_32F_FAST_TF32, "tf32");
+    }
+
+    private static final int CUDA_R_32F = 0;
+    private static final int CUDA_R_16BF = 14;
+    private static final int COMPUTE_32F = 68;
+    private static final int COMPUTE_32F_FAST_TF32 = 77;
+    private static final int ALGO_DEFAULT = -1;
+
+    private void gemmEx(int m, int n, int k, long a, long b, long c, int inType, int compute, String label) {
+        alphaSeg.set(JAVA_FLOAT, 0, 1f);
+        betaSeg.set(JAVA_FLOAT, 0, 0f);
+        int status;
+        try {
+            status = (int) gemmEx.invokeExact(handle, 0, 0, n, m, k, alphaSeg, MemorySegment.ofAddress(b), inType, n,
+                    MemorySegment.ofAddress(a), inType, k, betaSeg, MemorySegment.ofAddress(c), CUDA_R_32F, n, compute,
+                    ALGO_DEFAULT);
         } catch (Throwable t) {
             throw new CudaException("cublasGemmEx call failed: " + t, -1);
         }
+        Cuda.checkLibrary(status, "cuBLAS", "cublasGemmEx(" + label + ", " + m + "x" + n + "x" + k + ")");
     }
 
+    /** Destroys the handle; a failure (a context broken by a fault) is thrown for the caller's best-effort close. */
     @Override
     public void close() {
-        try {
-            int ignored = (int) destroy.invokeExact(handle);
-        } catch (Throwable t) {
-            // closing is best effort
+        if (closed) {
+            return;
         }
+        closed = true;
+        int status;
+        try {
+            status = (int) destroy.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new CudaException("cublasDestroy_v2 call failed: " + t, -1);
+        } finally {
+            scalars.close();
+        }
+        Cuda.checkLibrary(status, "cuBLAS", "cublasDestroy_v2");
     }
 }

@@ -7,18 +7,25 @@ import java.util.WeakHashMap;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Op;
 import org.prune4j.backend.Shapes;
+import org.prune4j.sparse.BsrMatrix;
+import org.prune4j.sparse.CompactedMatrix;
 import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.Mask;
 import org.prune4j.sparse.SparseMatrix;
+import org.prune4j.sparse.TwoFourMatrix;
 import org.prune4j.tensor.Tensor;
 
 /**
- * The CUDA backend on host tensors: each call copies its operands to the GPU, runs one kernel
- * and copies the result back, through a caching memory pool. Dense products run on the
- * project's SGEMM or on cuBLAS, sparse ones on the project's CSR kernel or cuSPARSE: the three
- * registered names ({@code cuda}, {@code cublas}, {@code cusparse}) pick the combination, so
- * every vendor path can be forced and compared against the same tests. Through {@link #spmm}
- * formats other than CSR are converted to CSR once per matrix; the tensor-core paths for BSR,
- * 2:4 and compacted weights have their own entry points.
+ * The CUDA backend on host tensors: each call copies its activations to the GPU, runs one
+ * kernel and copies the result back, through a caching memory pool. Sparse weights are uploaded
+ * once per weight (and format, precision, kernel) and kept on the device ({@link DeviceWeights}).
+ * Dense products run on the project's SGEMM or on cuBLAS, sparse ones on the project's CSR kernel
+ * or cuSPARSE: the three registered names ({@code cuda}, {@code cublas}, {@code cusparse}) pick
+ * the combination, so every vendor path can be forced and compared against the same tests.
+ * Through {@link #spmm} formats other than CSR are converted to CSR once per matrix; the
+ * tensor-core paths for BSR, 2:4 and compacted weights have their own entry points, and
+ * {@link KernelTimer} times each named kernel. Closing is best effort: after a kernel fault it
+ * still gives back every handle and logs what could not be released.
  */
 public final class CudaBackend implements Backend {
     private static final int EW_BLOCK = 256;
@@ -27,17 +34,23 @@ public final class CudaBackend implements Backend {
     private final CudaDevice device;
     private final Cublas cublas;
     private final CusparseSpmm cusparse;
-    private final Map<SparseMatrix, CsrMatrix> asCsr = Collections.synchronizedMap(new WeakHashMap<>());
-    private boolean blockedEllWorks = true;
-    private final Map<CsrMatrix, int[]> rowOrders = Collections.synchronizedMap(new WeakHashMap<>());
+    private final DeviceWeights weights;
+    private final VendorBaselines vendors;
     private final TwoFourSpmm twoFour;
+    private final Map<SparseMatrix, CsrMatrix> asCsr = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Object, int[]> rowOrders = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<CompactedMatrix, BsrMatrix> denseBlocks = Collections.synchronizedMap(new WeakHashMap<>());
+    private boolean blockedEllWorks = true;
 
     CudaBackend(String name, CudaDevice device, Cublas cublas, CusparseSpmm cusparse) {
         this.name = name;
         this.device = device;
         this.cublas = cublas;
         this.cusparse = cusparse;
-        this.twoFour = new TwoFourSpmm(device);
+        // a quarter of the GPU for kept weights, at most 16 GiB
+        this.weights = new DeviceWeights(Math.min(device.totalMemory() / 4, 16L << 30));
+        this.vendors = new VendorBaselines(device, cublas, cusparse);
+        this.twoFour = new TwoFourSpmm(device, weights);
     }
 
     @Override
@@ -63,8 +76,8 @@ public final class CudaBackend implements Backend {
                 cublas.sgemm(opA == Op.T, opB == Op.T, m, n, k, alpha, da.ptr.address(), a.cols(), db.ptr.address(),
                         b.cols(), beta, dc.ptr.address(), c.cols());
             } else {
-                device.launch("p4j_sgemm", ceil(n, 64), ceil(m, 64), 256, m, n, k, alpha, da, a.cols(),
-                        opA == Op.T ? 1 : 0, db, b.cols(), opB == Op.T ? 1 : 0, beta, dc, c.cols());
+                OwnKernels.sgemm(device, opA == Op.T, opB == Op.T, m, n, k, alpha, da, a.cols(), db, b.cols(), beta, dc,
+                        c.cols()).enqueue();
             }
             device.download(dc, c.data());
         }
@@ -73,12 +86,13 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void spmm(SparseMatrix w, Op opW, Tensor x, Tensor y) {
         Shapes.spmm(w, opW, x, y);
-        if (cusparse != null && w instanceof org.prune4j.sparse.BsrMatrix bsr && blockedEllWorks) {
-            org.prune4j.sparse.BsrMatrix a = opW == Op.N ? bsr : bsr.transpose();
+        if (cusparse != null && w instanceof BsrMatrix bsr && blockedEllWorks) {
+            BsrMatrix a = opW == Op.N ? bsr : bsr.transpose();
             if (CusparseSpmm.blockedEllFits(a)) {
                 device.makeCurrent();
+                CusparseSpmm.Ell ell = blockedEll(a);
                 try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dy = device.allocate(y.size())) {
-                    if (cusparse.spmmBlockedEll(a, dx, x.cols(), dy)) {
+                    if (cusparse.spmmBlockedEll(ell, dx, x.cols(), dy)) {
                         device.download(dy, y.data());
                         return;
                     }
@@ -88,37 +102,22 @@ public final class CudaBackend implements Backend {
                         "cuSPARSE reports fp32 Blocked-ELL SpMM as not supported on this GPU; BSR runs on its CSR SpMM");
             }
         }
-        CsrMatrix csr = csr(w);
-        CsrMatrix a = opW == Op.N ? csr : csr.transpose();
+        CsrMatrix a = opW == Op.N ? csr(w) : csr(w).transpose();
         int n = x.cols();
+        if (a.nnz() == 0) {
+            // nothing stored: Y is zero, and no kernel or library is trusted to write it
+            Arrays.fill(y.data(), 0f);
+            return;
+        }
         device.makeCurrent();
-        try (DeviceBuffer ptr = device.upload(a.rowPtr()); DeviceBuffer idx = device.upload(a.colIdx());
-                DeviceBuffer val = device.upload(a.values()); DeviceBuffer dx = device.upload(x.data());
-                DeviceBuffer dy = device.allocate(y.size())) {
+        OwnKernels.Csr dw = residentCsr(a, null);
+        try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dy = device.allocate(y.size())) {
             if (cusparse != null) {
-                cusparse.spmm(a.rows(), a.cols(), a.nnz(), ptr, idx, val, dx, n, dy);
+                cusparse.spmm(dw, dx, n, dy);
             } else {
-                try (DeviceBuffer order = device.upload(rowOrder(a))) {
-                    launchCsr(a.rows(), n, ptr, idx, val, order, dx, dy);
-                    device.download(dy, y.data());
-                    return;
-                }
+                OwnKernels.csr(device, dw, n, dx, dy).enqueue();
             }
             device.download(dy, y.data());
-        }
-    }
-
-    /**
-     * The fp32 CSR kernel: whole warps per row for wide Y, 8-lane groups (four rows per warp)
-     * when Y has at most 32 columns, so inference-sized products keep the lanes busy.
-     */
-    private void launchCsr(int rows, int n, DeviceBuffer ptr, DeviceBuffer idx, DeviceBuffer val, DeviceBuffer order,
-            DeviceBuffer dx, DeviceBuffer dy) {
-        if (n <= 32) {
-            device.launch("p4j_csr_spmm_f32_narrow", ceil(rows, 16), ceil(n, 32), 128, rows, n, ptr, idx, val, order, dx,
-                    dy);
-        } else {
-            device.launch("p4j_csr_spmm_f32", ceil(rows, 4), ceil(n, 128), 128, rows, n, ptr, idx, val, order, dx, dy);
         }
     }
 
@@ -129,14 +128,10 @@ public final class CudaBackend implements Backend {
     public synchronized void spmmHalf(CsrMatrix w, Op opW, Tensor x, Tensor y, HalfFormat format) {
         Shapes.spmm(w, opW, x, y);
         CsrMatrix a = opW == Op.N ? w : w.transpose();
-        int n = x.cols();
         device.makeCurrent();
-        try (DeviceBuffer ptr = device.upload(a.rowPtr()); DeviceBuffer idx = device.upload(a.colIdx());
-                DeviceBuffer val = device.upload(format.encode(a.values()));
-                DeviceBuffer dx = device.upload(format.encode(x.data())); DeviceBuffer dy = device.allocate(y.size());
-                DeviceBuffer order = device.upload(rowOrder(a))) {
-            device.launch(format == HalfFormat.FP16 ? "p4j_csr_spmm_f16" : "p4j_csr_spmm_bf16", ceil(a.rows(), 4),
-                    ceil(n, 64), 128, a.rows(), n, ptr, idx, val, order, dx, dy);
+        OwnKernels.Csr dw = residentCsr(a, format);
+        try (DeviceBuffer dx = device.upload(format.encode(x.data())); DeviceBuffer dy = device.allocate(y.size())) {
+            OwnKernels.csr(device, dw, x.cols(), dx, dy).enqueue();
             device.download(dy, y.data());
         }
     }
@@ -146,30 +141,18 @@ public final class CudaBackend implements Backend {
      * the given operand precision with fp32 accumulation. X and Y are zero-padded on the host so
      * every WMMA tile is whole; block rows run longest first.
      */
-    public synchronized void spmmTensorCore(org.prune4j.sparse.BsrMatrix w, Op opW, Tensor x, Tensor y,
-            TensorCorePrecision precision) {
+    public synchronized void spmmTensorCore(BsrMatrix w, Op opW, Tensor x, Tensor y, TensorCorePrecision precision) {
         Shapes.spmm(w, opW, x, y);
-        org.prune4j.sparse.BsrMatrix a = opW == Op.N ? w : w.transpose();
-        int bs = a.blockRows();
-        if (bs != a.blockCols() || (bs != 16 && bs != 32)) {
-            throw new IllegalArgumentException("tensor-core BSR needs square 16x16 or 32x32 blocks, got " + a.blockRows()
-                    + "x" + a.blockCols() + "; use spmm for other block shapes");
-        }
-        int n = x.cols(), nPad = ceil(n, 16) * 16, xRows = a.gridCols() * bs, yRows = a.gridRows() * bs;
-        float[] xp = HostPadding.pad(x, xRows, nPad);
-        int[] ptr = a.blockRowPtr();
-        int[] order = blockRowOrder(a);
+        BsrMatrix a = opW == Op.N ? w : w.transpose();
         device.makeCurrent();
-        boolean half = precision != TensorCorePrecision.TF32;
-        HalfFormat hf = precision == TensorCorePrecision.FP16 ? HalfFormat.FP16 : HalfFormat.BF16;
-        try (DeviceBuffer dptr = device.upload(ptr); DeviceBuffer didx = device.upload(a.blockColIdx());
-                DeviceBuffer dval = half ? device.upload(hf.encode(a.values())) : device.upload(a.values());
-                DeviceBuffer dx = half ? device.upload(hf.encode(xp)) : device.upload(xp);
-                DeviceBuffer dord = device.upload(order); DeviceBuffer dy = device.allocate((long) yRows * nPad)) {
-            int warps = a.gridRows() * (nPad / 16);
-            device.launch("p4j_bsr" + bs + "_wmma_" + precision.suffix(), ceil(warps, 4), 1, 128, a.gridRows(), nPad,
-                    dptr, didx, dval, dord, dx, dy);
-            float[] yp = new float[yRows * nPad];
+        OwnKernels.Bsr dw = residentBsr(a, precision);
+        int n = x.cols(), nPad = ceil(n, 16) * 16;
+        float[] xp = HostPadding.pad(x, dw.xRows(), nPad);
+        try (DeviceBuffer dx = precision == TensorCorePrecision.TF32 ? device.upload(xp)
+                : device.upload(precision.half().encode(xp));
+                DeviceBuffer dy = device.allocate((long) dw.yRows() * nPad)) {
+            OwnKernels.bsr(device, dw, nPad, dx, dy).enqueue();
+            float[] yp = new float[dw.yRows() * nPad];
             device.download(dy, yp);
             HostPadding.crop(yp, nPad, y.data(), n);
         }
@@ -181,50 +164,51 @@ public final class CudaBackend implements Backend {
      * per 16 kept channels, every block present), then scattered back; pruned output channels
      * are zero.
      */
-    public synchronized void spmmCompactedTensorCore(org.prune4j.sparse.CompactedMatrix w, Tensor x, Tensor y,
+    public synchronized void spmmCompactedTensorCore(CompactedMatrix w, Tensor x, Tensor y,
             TensorCorePrecision precision) {
         Shapes.spmm(w, Op.N, x, y);
         int[] rowsKept = w.keptRows(), colsKept = w.keptCols();
         int n = x.cols();
-        java.util.Arrays.fill(y.data(), 0f);
+        Arrays.fill(y.data(), 0f);
         if (rowsKept.length == 0 || colsKept.length == 0) {
             return;
         }
-        Tensor block = w.block();
         Tensor xk = Tensor.zeros(colsKept.length, n);
         for (int j = 0; j < colsKept.length; j++) {
             System.arraycopy(x.data(), colsKept[j] * n, xk.data(), j * n, n);
         }
-        org.prune4j.sparse.BsrMatrix dense = denseBlocks.computeIfAbsent(w, k -> org.prune4j.sparse.BsrMatrix.fromDense(
-                block, org.prune4j.sparse.Mask.all(block.rows(), block.cols()), 16, 16));
         Tensor yk = Tensor.zeros(rowsKept.length, n);
-        spmmTensorCore(dense, Op.N, xk, yk, precision);
+        spmmTensorCore(denseBlock(w), Op.N, xk, yk, precision);
         for (int i = 0; i < rowsKept.length; i++) {
             System.arraycopy(yk.data(), i * n, y.data(), rowsKept[i] * n, n);
         }
     }
 
-    private final Map<org.prune4j.sparse.CompactedMatrix, org.prune4j.sparse.BsrMatrix> denseBlocks =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    /** The kept block of a compacted weight as BSR-16 with every block present, built once. */
+    BsrMatrix denseBlock(CompactedMatrix w) {
+        return denseBlocks.computeIfAbsent(w, k -> {
+            Tensor block = w.block();
+            return BsrMatrix.fromDense(block, Mask.all(block.rows(), block.cols()), 16, 16);
+        });
+    }
 
     /**
      * {@code y = w x} on sparse tensor cores (2:4) with the weight and activations in fp16 or
      * bf16 and fp32 accumulation, on the kernel {@link TwoFourKernel#defaultFor} picks for this
-     * GPU and width. The weight's device layout is built once per weight and kept; only X is
+     * GPU and width. The weight is laid out and uploaded once per weight and kept; only X is
      * converted per call. The transposed product of a 2:4 weight is not 2:4 along K: use
      * {@link #spmm} for it.
      */
-    public synchronized void spmmTwoFour(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format) {
+    public synchronized void spmmTwoFour(TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format) {
         spmmTwoFour(w, x, y, format, twoFour.defaultKernel(x.cols()));
     }
 
     /**
-     * As {@link #spmmTwoFour(org.prune4j.sparse.TwoFourMatrix, Tensor, Tensor, HalfFormat)} on
-     * a chosen kernel; throws UnsupportedOperationException, naming the alternative, where this
-     * GPU lacks the instruction.
+     * As {@link #spmmTwoFour(TwoFourMatrix, Tensor, Tensor, HalfFormat)} on a chosen kernel;
+     * throws UnsupportedOperationException, naming the alternative, where this GPU lacks the
+     * instruction.
      */
-    public synchronized void spmmTwoFour(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format,
-            TwoFourKernel kernel) {
+    public synchronized void spmmTwoFour(TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format, TwoFourKernel kernel) {
         Shapes.spmm(w, Op.N, x, y);
         twoFour.multiply(kernel, w, x, y, format);
     }
@@ -233,55 +217,6 @@ public final class CudaBackend implements Backend {
     public java.util.Optional<String> whyUnsupported(TwoFourKernel kernel) {
         return java.util.Optional.ofNullable(kernel.unsupportedOn(device.computeCapability()));
     }
-
-    TwoFourSpmm twoFour() {
-        return twoFour;
-    }
-
-    private CusparseLt cusparseLt;
-
-    /** Compressed cuSPARSELt weights by (weight, padded width); the oldest is freed past eight. */
-    private final Map<Object, CusparseLt.Prepared> ltPlans = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Object, CusparseLt.Prepared> eldest) {
-            if (size() > 8) {
-                eldest.getValue().close();
-                return true;
-            }
-            return false;
-        }
-    };
-
-    /** The weight compressed and planned for activations of width nPad (a multiple of 32). */
-    CusparseLt.Prepared ltPlan(org.prune4j.sparse.TwoFourMatrix w, int nPad) {
-        if (cusparseLt == null) {
-            cusparseLt = CusparseLt.open(device);
-        }
-        int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32;
-        return ltPlans.computeIfAbsent(java.util.List.of(System.identityHashCode(w), w, nPad), key -> {
-            float[] a = new float[m * k];
-            Tensor dense = w.toDense();
-            for (int r = 0; r < w.rows(); r++) {
-                System.arraycopy(dense.data(), r * w.cols(), a, r * k, w.cols());
-            }
-            try (DeviceBuffer da = device.upload(HalfFormat.BF16.encode(a))) {
-                return cusparseLt.new Prepared(da, m, k, nPad);
-            }
-        });
-    }
-
-    /** cuBLAS for the tensor-core baselines, loaded on first use when this backend's dense path is its own. */
-    Cublas cublasForBaselines() {
-        if (cublas != null) {
-            return cublas;
-        }
-        if (baselineCublas == null) {
-            baselineCublas = Cublas.load(device.streamHandle());
-        }
-        return baselineCublas;
-    }
-
-    private Cublas baselineCublas;
 
     /** The installed cuSPARSELt's version, or why it is not usable; needs no GPU. */
     public static String cusparseLtVersion() {
@@ -293,30 +228,56 @@ public final class CudaBackend implements Backend {
      * The weight is prune-checked, compressed and planned once per activation width and kept;
      * per call only X is converted and the product run.
      */
-    public synchronized void spmmCusparseLt(org.prune4j.sparse.TwoFourMatrix w, Tensor x, Tensor y) {
+    public synchronized void spmmCusparseLt(TwoFourMatrix w, Tensor x, Tensor y) {
         Shapes.spmm(w, Op.N, x, y);
         device.makeCurrent();
-        int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32, n = x.cols(), nPad = ceil(n, 32) * 32;
+        int n = x.cols(), nPad = ceil(n, 32) * 32;
         CusparseLt.Prepared plan = ltPlan(w, nPad);
-        float[] xp = HostPadding.pad(x, k, nPad);
+        float[] xp = HostPadding.pad(x, plan.k, nPad);
         try (DeviceBuffer dx = device.upload(HalfFormat.BF16.encode(xp));
-                DeviceBuffer dd = device.pool.allocate(2L * m * nPad)) {
+                DeviceBuffer dd = device.pool.allocate(2L * plan.m * nPad)) {
             plan.matmul(dx, dd);
-            short[] out = new short[m * nPad];
+            short[] out = new short[plan.m * nPad];
             device.download(dd, out);
             HostPadding.crop(out, nPad, y.data(), n);
         }
     }
 
+    /** The vendor libraries' products on this backend's GPU, whatever its own dense and sparse paths are. */
+    public VendorProducts vendorProducts() {
+        return new VendorProducts(this);
+    }
+
+    /** The name of the kernel {@link #spmmTwoFour} launches for this weight, width and format. */
+    public synchronized String twoFourKernelName(TwoFourMatrix w, int n, HalfFormat format, TwoFourKernel kernel) {
+        return twoFour.prepare(kernel, w, format).kernelName(kernel.padN(n));
+    }
+
+    /**
+     * Launches a kernel that writes to an address no allocation owns and waits for it: a
+     * deliberate fault, for the smoke step's self-test that one family's fault stays inside its
+     * own process. The CUDA context is unusable afterwards: call it only in a process that is
+     * about to end. Throws the fault's {@link CudaException}.
+     */
+    public synchronized void faultOnPurpose() {
+        device.makeCurrent();
+        // device address 0: never part of an allocation
+        device.prepare("p4j_poke", 1, 1, 32, null, 1f).enqueue();
+        device.synchronize();
+    }
+
     @Override
     public synchronized void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
         Shapes.sddmm(a, b, pattern, out);
+        if (pattern.nnz() == 0) {
+            return;
+        }
         device.makeCurrent();
-        try (DeviceBuffer ptr = device.upload(pattern.rowPtr()); DeviceBuffer idx = device.upload(pattern.colIdx());
-                DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
+        OwnKernels.Csr p = residentCsr(pattern, null);
+        try (DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
                 DeviceBuffer dout = device.allocate(out.length)) {
-            device.launch("p4j_sddmm_f32", ceil(pattern.rows(), 4), 1, 128, pattern.rows(), a.cols(), ptr, idx, da, db,
-                    dout);
+            device.launch("p4j_sddmm_f32", ceil(pattern.rows(), 4), 1, 128, pattern.rows(), a.cols(), p.ptr(), p.idx(),
+                    da, db, dout);
             device.download(dout, out);
         }
     }
@@ -385,27 +346,43 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    @Override
-    public synchronized void close() {
-        ltPlans.values().forEach(CusparseLt.Prepared::close);
-        ltPlans.clear();
-        if (cusparseLt != null) {
-            cusparseLt.close();
-        }
-        if (baselineCublas != null) {
-            baselineCublas.close();
-        }
+    /**
+     * Releases everything, best effort: each step runs even when an earlier one fails (after a
+     * kernel fault they all do), failures are logged in one line and returned.
+     */
+    public synchronized java.util.List<String> release() {
+        BestEffort r = new BestEffort("closing the " + name + " backend");
+        r.run("cached weights", weights::close);
+        r.addAll("vendor baselines", vendors.release());
         if (cublas != null) {
-            cublas.close();
+            r.run("cuBLAS", cublas::close);
         }
         if (cusparse != null) {
-            cusparse.close();
+            r.run("cuSPARSE", cusparse::close);
         }
-        device.close();
+        r.addAll("device", device.release());
+        return r.finish();
     }
 
-    CudaDevice device() {
+    @Override
+    public void close() {
+        release();
+    }
+
+    CudaDevice cudaDevice() {
         return device;
+    }
+
+    DeviceWeights weights() {
+        return weights;
+    }
+
+    TwoFourSpmm twoFour() {
+        return twoFour;
+    }
+
+    VendorBaselines vendors() {
+        return vendors;
     }
 
     /** Whether dense products run on cuBLAS (the vendor baseline) rather than the project's SGEMM. */
@@ -418,102 +395,46 @@ public final class CudaBackend implements Backend {
         return cusparse != null;
     }
 
+    /** The GPU's compute capability, major * 10 + minor (90 for Hopper). */
+    public int computeCapability() {
+        return device.computeCapability();
+    }
+
     /**
-     * Device time of {@code c = a b} per run, by events around each launch: operands uploaded
-     * once, B and C rotated through enough copies to exceed {@code rotateBytes} (twice the L2),
-     * so no run finds its inputs in cache. C receives the last run's result for checking.
+     * Forgets the device copies of {@code w}. Weights are immutable, so this is only for a
+     * caller that changed a weight's arrays in place despite their "read-only" contract.
      */
-    public synchronized float[] timeGemm(Tensor a, Tensor b, Tensor c, int warmup, int runs, long rotateBytes) {
-        int m = a.rows(), k = a.cols(), n = b.cols();
-        device.makeCurrent();
-        int copies = copies(4L * (b.size() + c.size()), rotateBytes);
-        DeviceBuffer[] bs = new DeviceBuffer[copies], cs = new DeviceBuffer[copies];
-        try (DeviceBuffer da = device.upload(a.data())) {
-            for (int i = 0; i < copies; i++) {
-                bs[i] = device.upload(b.data());
-                cs[i] = device.allocate(c.size());
-            }
-            float[] ms = new float[runs];
-            for (int r = -warmup; r < runs; r++) {
-                DeviceBuffer db = bs[Math.floorMod(r, copies)], dc = cs[Math.floorMod(r, copies)];
-                float t = device.time(() -> {
-                    if (cublas != null) {
-                        cublas.sgemm(false, false, m, n, k, 1f, da.ptr.address(), k, db.ptr.address(), n, 0f,
-                                dc.ptr.address(), n);
-                    } else {
-                        device.launch("p4j_sgemm", ceil(n, 64), ceil(m, 64), 256, m, n, k, 1f, da, k, 0, db, n, 0, 0f,
-                                dc, n);
-                    }
-                });
-                if (r >= 0) {
-                    ms[r] = t;
-                }
-            }
-            device.download(cs[Math.floorMod(runs - 1, copies)], c.data());
-            return ms;
-        } finally {
-            closeAll(bs);
-            closeAll(cs);
-        }
+    public synchronized void forget(SparseMatrix w) {
+        weights.forget(w);
     }
 
-    /** Device time of {@code y = w x} per run, as {@link #timeGemm}; the own kernel or cuSPARSE's CSR SpMM. */
-    public synchronized float[] timeSpmm(SparseMatrix w, Tensor x, Tensor y, int warmup, int runs, long rotateBytes) {
-        CsrMatrix a = csr(w);
-        int n = x.cols();
-        device.makeCurrent();
-        int copies = copies(4L * (x.size() + y.size()), rotateBytes);
-        DeviceBuffer[] xs = new DeviceBuffer[copies], ys = new DeviceBuffer[copies];
-        try (DeviceBuffer ptr = device.upload(a.rowPtr()); DeviceBuffer idx = device.upload(a.colIdx());
-                DeviceBuffer val = device.upload(a.values()); DeviceBuffer order = device.upload(rowOrder(a))) {
-            for (int i = 0; i < copies; i++) {
-                xs[i] = device.upload(x.data());
-                ys[i] = device.allocate(y.size());
+    /** The weight compressed and planned by cuSPARSELt for activations of width nPad (a multiple of 32). */
+    CusparseLt.Prepared ltPlan(TwoFourMatrix w, int nPad) {
+        CusparseLt lt = vendors.cusparseLt();
+        int m = ceil(w.rows(), 32) * 32, k = ceil(w.cols(), 32) * 32;
+        return weights.get(w, java.util.List.of("cuSPARSELt", nPad), () -> {
+            float[] a = new float[m * k];
+            Tensor dense = w.toDense();
+            for (int r = 0; r < w.rows(); r++) {
+                System.arraycopy(dense.data(), r * w.cols(), a, r * k, w.cols());
             }
-            float[] ms = new float[runs];
-            for (int r = -warmup; r < runs; r++) {
-                DeviceBuffer dx = xs[Math.floorMod(r, copies)], dy = ys[Math.floorMod(r, copies)];
-                float t = device.time(() -> {
-                    if (cusparse != null) {
-                        cusparse.spmm(a.rows(), a.cols(), a.nnz(), ptr, idx, val, dx, n, dy);
-                    } else {
-                        launchCsr(a.rows(), n, ptr, idx, val, order, dx, dy);
-                    }
-                });
-                if (r >= 0) {
-                    ms[r] = t;
-                }
-            }
-            device.download(ys[Math.floorMod(runs - 1, copies)], y.data());
-            return ms;
-        } finally {
-            closeAll(xs);
-            closeAll(ys);
-        }
+            // the plan takes the dense copy and frees it once compressed
+            return lt.new Prepared(device.upload(HalfFormat.BF16.encode(a)), m, k, nPad);
+        });
     }
 
-    /** Device-to-device copy bandwidth in GB/s (bytes read plus bytes written), best of 10 over 1 GiB. */
-    public synchronized double copyBandwidthGBs() {
-        long bytes = 1L << 30;
-        device.makeCurrent();
-        try (DeviceBuffer src = device.pool.allocate(bytes); DeviceBuffer dst = device.pool.allocate(bytes)) {
-            float best = Float.MAX_VALUE;
-            for (int i = 0; i < 10; i++) {
-                best = Math.min(best, device.time(() -> Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync(dst.ptr,
-                        src.ptr, bytes, device.stream()), "cuMemcpyDtoDAsync")));
-            }
-            return 2.0 * bytes / (best * 1e6);
-        }
+    OwnKernels.Csr residentCsr(CsrMatrix a, HalfFormat half) {
+        return weights.get(a, half == null ? "csr-f32" : "csr-" + half,
+                () -> OwnKernels.upload(device, a, rowOrder(a), half));
     }
 
-    /** The GPU's L2 size in bytes (for rotating benchmark inputs past it). */
-    public long l2Bytes() {
-        int[] v = new int[1];
-        jcuda.driver.CUdevice dev = new jcuda.driver.CUdevice();
-        Cuda.check(jcuda.driver.JCudaDriver.cuDeviceGet(dev, device.ordinal()), "cuDeviceGet");
-        Cuda.check(jcuda.driver.JCudaDriver.cuDeviceGetAttribute(v,
-                jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, dev), "cuDeviceGetAttribute(L2)");
-        return v[0];
+    OwnKernels.Bsr residentBsr(BsrMatrix a, TensorCorePrecision p) {
+        return weights.get(a, "bsr-" + p, () -> OwnKernels.upload(device, a, blockRowOrder(a), p));
+    }
+
+    CusparseSpmm.Ell blockedEll(BsrMatrix a) {
+        CusparseSpmm sp = vendors.cusparse();
+        return weights.get(a, "blocked-ell", () -> sp.upload(a));
     }
 
     static int copies(long perCopy, long rotateBytes) {
@@ -546,16 +467,21 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private CsrMatrix csr(SparseMatrix w) {
+    CsrMatrix csr(SparseMatrix w) {
         if (w instanceof CsrMatrix c) {
             return c;
         }
         return asCsr.computeIfAbsent(w, m -> CsrMatrix.fromDense(m.toDense()));
     }
 
-    /** Block rows with the most blocks first. */
-    int[] blockRowOrder(org.prune4j.sparse.BsrMatrix a) {
-        return longestFirst(a.blockRowPtr(), a.gridRows());
+    /** Block rows with the most blocks first; computed once per matrix. */
+    int[] blockRowOrder(BsrMatrix a) {
+        return rowOrders.computeIfAbsent(a, m -> longestFirst(a.blockRowPtr(), a.gridRows()));
+    }
+
+    /** Rows longest first, so warps that start together finish together; computed once per matrix. */
+    int[] rowOrder(CsrMatrix a) {
+        return rowOrders.computeIfAbsent(a, m -> longestFirst(a.rowPtr(), a.rows()));
     }
 
     private static int[] longestFirst(int[] ptr, int rows) {
@@ -569,11 +495,6 @@ public final class CudaBackend implements Backend {
             order[i] = (int) keys[i];
         }
         return order;
-    }
-
-    /** Rows longest first, so warps that start together finish together; computed once per matrix. */
-    int[] rowOrder(CsrMatrix a) {
-        return rowOrders.computeIfAbsent(a, m -> longestFirst(m.rowPtr(), m.rows()));
     }
 
     static int ceil(int a, int b) {

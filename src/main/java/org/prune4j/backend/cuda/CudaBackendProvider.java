@@ -8,7 +8,9 @@ import org.prune4j.backend.BackendUnavailableException;
 /**
  * Registers the CUDA backends: {@code cuda} (the project's kernels), {@code cublas} (dense
  * products on cuBLAS) and {@code cusparse} (sparse products on cuSPARSE). Each probe names the
- * first missing requirement: a driver, a GPU, kernels in the jar, or the vendor library.
+ * first missing requirement: a driver, a GPU, kernels in the jar, a GPU and driver that can run
+ * them (compute capability, driver version, a test launch: {@link StartupCheck}), or the vendor
+ * library.
  */
 public class CudaBackendProvider implements BackendProvider {
 
@@ -31,12 +33,31 @@ public class CudaBackendProvider implements BackendProvider {
         if (!KernelImage.built()) {
             return Availability.no(KernelImage.status());
         }
+        Availability startup = StartupCheck.cached(r);
+        if (!startup.usable()) {
+            return startup;
+        }
         return vendorProbe(r);
+    }
+
+    /**
+     * The start-up check on its own (compute capability, driver against the fatbin, a test
+     * launch), for {@code doctor}; computed once per process like the probes that use it.
+     */
+    public static Availability startupCheck() {
+        CudaProbe.Result r = CudaProbe.probe();
+        if (!r.usable()) {
+            return Availability.no(r.detail());
+        }
+        if (!KernelImage.built()) {
+            return Availability.no(KernelImage.status());
+        }
+        return StartupCheck.cached(r);
     }
 
     /** What the vendor library needs beyond the driver and the kernels; the own backend needs nothing more. */
     Availability vendorProbe(CudaProbe.Result r) {
-        return Availability.yes(r.detail() + ", kernels " + KernelImage.status());
+        return Availability.yes(StartupCheck.cached(r).detail() + "; kernels " + KernelImage.status());
     }
 
     @Override
@@ -45,11 +66,16 @@ public class CudaBackendProvider implements BackendProvider {
         if (!a.usable()) {
             throw new BackendUnavailableException(name() + ": " + a.detail());
         }
-        CudaDevice device = CudaDevice.open(0);
+        CudaDevice device;
+        try {
+            device = CudaDevice.open(0);
+        } catch (RuntimeException e) {
+            throw new BackendUnavailableException(name() + ": " + e.getMessage());
+        }
         try {
             return build(device);
         } catch (RuntimeException e) {
-            device.close();
+            device.release();
             throw new BackendUnavailableException(name() + ": " + e.getMessage());
         }
     }

@@ -1,16 +1,39 @@
 package org.prune4j.backend.cuda;
 
-/** A failed CUDA call: the message names the operation and the CUDA error. */
+/**
+ * A failed CUDA call: the message names the operation and the CUDA error. {@link #errorName()}
+ * is the error's symbolic name (CUDA_ERROR_ILLEGAL_ADDRESS, a cuBLAS status, ...), and
+ * {@link #sticky()} says whether the error broke the CUDA context for the rest of the process
+ * (a faulting kernel), so callers can tell "this kernel faulted" from "this call was refused".
+ */
 public final class CudaException extends RuntimeException {
     private final int code;
+    private final String errorName;
+    private final boolean sticky;
 
     public CudaException(String message, int code) {
-        super(message);
-        this.code = code;
+        this(message, code, code < 0 ? "error" : "status " + code, false);
     }
 
-    /** The CUDA (or library) status code. */
+    public CudaException(String message, int code, String errorName, boolean sticky) {
+        super(message);
+        this.code = code;
+        this.errorName = errorName;
+        this.sticky = sticky;
+    }
+
+    /** The CUDA (or library) status code; -1 when the failure came from no status. */
     public int code() {
         return code;
+    }
+
+    /** The error's symbolic name, e.g. CUDA_ERROR_ILLEGAL_ADDRESS. */
+    public String errorName() {
+        return errorName;
+    }
+
+    /** Whether the CUDA context is unusable from now on: every later call in the process fails. */
+    public boolean sticky() {
+        return sticky;
     }
 }

@@ -17,6 +17,15 @@ public enum TensorCorePrecision {
         };
     }
 
+    /** The 16-bit storage format of bf16 and fp16; tf32 is stored as fp32 and has none. */
+    HalfFormat half() {
+        return switch (this) {
+            case TF32 -> throw new IllegalStateException("tf32 operands are stored in fp32");
+            case BF16 -> HalfFormat.BF16;
+            case FP16 -> HalfFormat.FP16;
+        };
+    }
+
     String suffix() {
         return switch (this) {
             case TF32 -> "tf32";

@@ -1,17 +1,13 @@
 package org.prune4j.backend.cuda;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.WeakHashMap;
 import org.prune4j.sparse.TwoFourMatrix;
 import org.prune4j.tensor.Tensor;
 
 /**
- * The project's 2:4 SpMM on sparse tensor cores: the weight rearranged once for the chosen
- * kernel (and cached per weight, format and kernel), then per call only X is converted,
- * uploaded and multiplied.
+ * The project's 2:4 SpMM on sparse tensor cores: the weight rearranged for the chosen kernel
+ * and uploaded once per weight, format and kernel (kept in {@link DeviceWeights}); per call
+ * only X is converted, uploaded and multiplied.
  *
  * <p>mma.sp reads {@link TwoFourMatrix}'s own layout, padded. wgmma.sp takes its A operand
  * from registers, so the values and metadata are reordered into fragment order: each thread
@@ -57,11 +53,15 @@ final class TwoFourSpmm {
     }
 
     private final CudaDevice device;
-    private final Map<TwoFourMatrix, Map<HalfFormat, Map<TwoFourKernel, HostLayout>>> packed =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    private final DeviceWeights weights;
 
-    TwoFourSpmm(CudaDevice device) {
+    TwoFourSpmm(CudaDevice device, DeviceWeights weights) {
         this.device = device;
+        this.weights = weights;
+    }
+
+    /** The cache key of one device layout of a weight. */
+    private record Variant(HalfFormat format, TwoFourKernel kernel) {
     }
 
     /** The kernel that runs {@code n} activation columns when the caller does not choose. */
@@ -72,31 +72,34 @@ final class TwoFourSpmm {
     /** {@code y = w x}; y is rows x n fp32. */
     void multiply(TwoFourKernel kernel, TwoFourMatrix w, Tensor x, Tensor y, HalfFormat format) {
         int n = x.cols();
-        try (Prepared p = prepare(kernel, w, format)) {
-            int nPad = kernel.padN(n);
-            float[] xp = HostPadding.pad(x, p.kPad(), nPad);
-            try (DeviceBuffer dx = device.upload(format.encode(xp));
-                    DeviceBuffer dy = device.allocate((long) p.rowsPad() * nPad)) {
-                p.launch(dx, dy, nPad);
-                float[] yp = new float[p.rowsPad() * nPad];
-                device.download(dy, yp);
-                HostPadding.crop(yp, nPad, y.data(), n);
-            }
+        Prepared p = prepare(kernel, w, format);
+        int nPad = kernel.padN(n);
+        float[] xp = HostPadding.pad(x, p.kPad(), nPad);
+        try (DeviceBuffer dx = device.upload(format.encode(xp));
+                DeviceBuffer dy = device.allocate((long) p.rowsPad() * nPad)) {
+            p.launch(dx, dy, nPad).enqueue();
+            float[] yp = new float[p.rowsPad() * nPad];
+            device.download(dy, yp);
+            HostPadding.crop(yp, nPad, y.data(), n);
         }
     }
 
-    /** The weight uploaded for {@code kernel}: X must be kPad x nPad, Y rowsPad x nPad, nPad from {@link TwoFourKernel}. */
+    /**
+     * The weight on the device for {@code kernel}, uploaded on first use and then kept (the
+     * caller must not close it): X must be kPad x nPad, Y rowsPad x nPad, nPad from
+     * {@link TwoFourKernel}.
+     */
     Prepared prepare(TwoFourKernel kernel, TwoFourMatrix w, HalfFormat format) {
         String why = kernel.unsupportedOn(device.computeCapability());
         if (why != null) {
             throw new UnsupportedOperationException(why);
         }
         device.makeCurrent();
-        HostLayout host = packed
-                .computeIfAbsent(w, k -> Collections.synchronizedMap(new EnumMap<>(HalfFormat.class)))
-                .computeIfAbsent(format, k -> Collections.synchronizedMap(new EnumMap<>(TwoFourKernel.class)))
-                .computeIfAbsent(kernel, k -> k == TwoFourKernel.MMA_SP ? packForMmaSp(w, format)
-                        : packForWgmma(w, format));
+        return weights.get(w, new Variant(format, kernel), () -> upload(kernel, w, format));
+    }
+
+    private Prepared upload(TwoFourKernel kernel, TwoFourMatrix w, HalfFormat format) {
+        HostLayout host = kernel == TwoFourKernel.MMA_SP ? packForMmaSp(w, format) : packForWgmma(w, format);
         DeviceBuffer values = host.uploadValues(device);
         try {
             return new Prepared(kernel, format, host.rowsPad(), host.kPad(), values, host.uploadMeta(device));
@@ -107,7 +110,7 @@ final class TwoFourSpmm {
     }
 
     /** A weight on the device, ready to multiply any X of the padded shape. */
-    final class Prepared implements AutoCloseable {
+    final class Prepared implements DeviceWeights.Resident {
         private final TwoFourKernel kernel;
         private final HalfFormat format;
         private final int rowsPad;
@@ -133,20 +136,34 @@ final class TwoFourSpmm {
             return kPad;
         }
 
-        /** Queues the product on the stream; x is kPad x nPad in the weight's format, y rowsPad x nPad fp32. */
-        void launch(DeviceBuffer x, DeviceBuffer y, int nPad) {
+        /** The product, packed: x is kPad x nPad in the weight's format, y rowsPad x nPad fp32. */
+        CudaDevice.Launch launch(DeviceBuffer x, DeviceBuffer y, int nPad) {
             String type = format == HalfFormat.BF16 ? "bf16" : "f16";
             if (kernel == TwoFourKernel.MMA_SP) {
                 int warps = (rowsPad / 16) * (nPad / 32);
-                device.launch("p4j_two_four_" + type, CudaBackend.ceil(warps, 4), 1, 128, rowsPad, kPad, nPad, values,
-                        meta, x, y);
-            } else {
-                // Two warpgroups per block share each X tile; one per block when that would leave
-                // multiprocessors idle.
-                int wg = (rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1;
-                device.launch("p4j_two_four_wgmma_" + type + "_wg" + wg, nPad / 128, rowsPad / (64 * wg), 128 * wg,
-                        kPad, nPad, values, meta, x, y);
+                return device.prepare("p4j_two_four_" + type, CudaBackend.ceil(warps, 4), 1, 128, rowsPad, kPad, nPad,
+                        values, meta, x, y);
             }
+            // Two warpgroups per block share each X tile; one per block when that would leave
+            // multiprocessors idle.
+            int wg = (rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1;
+            return device.prepare("p4j_two_four_wgmma_" + type + "_wg" + wg, nPad / 128, rowsPad / (64 * wg), 128 * wg,
+                    kPad, nPad, values, meta, x, y);
+        }
+
+        /** The kernel's name for one padded width (the wgmma.sp variant depends on the grid). */
+        String kernelName(int nPad) {
+            String type = format == HalfFormat.BF16 ? "bf16" : "f16";
+            if (kernel == TwoFourKernel.MMA_SP) {
+                return "p4j_two_four_" + type;
+            }
+            return "p4j_two_four_wgmma_" + type + "_wg"
+                    + ((rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1);
+        }
+
+        @Override
+        public long bytes() {
+            return values.bytes + meta.bytes;
         }
 
         @Override

@@ -44,12 +44,13 @@ class CudaErrorsTest {
 
     @Test
     @Tag("gpu")
+    @Tag("gpu-sddmm")
     void outOfMemorySaysHowMuchWasAskedAndWhatIsFree() {
         CudaBackendProvider p = new CudaBackendProvider();
         Availability a = p.probe();
         assumeTrue(a.usable(), "GPU suite skipped: " + a.detail());
         try (CudaBackend b = (CudaBackend) p.create()) {
-            CudaException e = assertThrows(CudaException.class, () -> b.device().pool.allocate(1L << 50));
+            CudaException e = assertThrows(CudaException.class, () -> b.cudaDevice().pool.allocate(1L << 50));
             assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("free of"),
                     e.getMessage());
             // and the device still works afterwards

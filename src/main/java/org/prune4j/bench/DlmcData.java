@@ -1,0 +1,65 @@
+package org.prune4j.bench;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Optional;
+
+/**
+ * Where the DLMC matrices are: {@code PRUNE4J_DLMC} when set, else the {@code data/dlmc} folder
+ * of the Prune4J installation these classes were loaded from (a checkout's {@code target/classes}
+ * or {@code target/prune4j.jar}, the bundle's {@code lib/prune4j.jar}), else the project's shared
+ * copy {@code ../shared/data/dlmc} beside the working directory. The installation comes first so
+ * a fresh clone, and the GPU bundle on a host that has no {@code ../shared}, find the same files
+ * wherever they are run from.
+ */
+public final class DlmcData {
+    private DlmcData() {
+    }
+
+    public static Optional<Path> find() {
+        String env = System.getenv("PRUNE4J_DLMC");
+        if (env != null && !env.isBlank()) {
+            Path p = Path.of(env);
+            return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        }
+        Optional<Path> installed = installed();
+        if (installed.isPresent()) {
+            return installed;
+        }
+        for (String p : new String[] {"../shared/data/dlmc", "shared/data/dlmc"}) {
+            Path d = Path.of(p);
+            if (Files.isDirectory(d)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code data/dlmc} in the installation: up to three folders above the jar or class folder. */
+    static Optional<Path> installed() {
+        CodeSource src = DlmcData.class.getProtectionDomain().getCodeSource();
+        if (src == null || src.getLocation() == null) {
+            return Optional.empty();
+        }
+        Path at;
+        try {
+            at = Path.of(src.getLocation().toURI()).toAbsolutePath();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        for (int up = 0; up < 4 && at != null; up++, at = at.getParent()) {
+            Path d = at.resolve("data").resolve("dlmc");
+            if (Files.isDirectory(d)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where {@link #find()} looks, for messages that say why nothing was found. */
+    public static String searched() {
+        return "PRUNE4J_DLMC, data/dlmc in the Prune4J installation, ../shared/data/dlmc";
+    }
+}
