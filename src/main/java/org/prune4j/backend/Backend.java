@@ -72,6 +72,10 @@ public interface Backend extends TrainingOps, AutoCloseable {
         return r;
     }
 
+    /** Waits until the work queued so far is done (device backends run asynchronously); for timing. */
+    default void synchronize() {
+    }
+
     /** Host-device copies made so far. */
     default TransferCounter.Snapshot transfers() {
         return new TransferCounter.Snapshot(0, 0, 0, 0);

@@ -29,8 +29,9 @@ final class ExperimentCommands {
         long start = System.nanoTime();
         try (Backend backend = Backends.open(o.backend); ProgressBars bars = new ProgressBars()) {
             log("backend " + backend.description());
-            KernelPolicy policy = policy(o, backend.name(), settings.model());
-            log("kernel policy: CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")");
+            KernelPolicy policy = policy(o, backend, settings.model());
+            log("kernel policy: " + (policy.crossovers() != null ? policy.source()
+                    : "CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")"));
             ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
                     .run(settings, Path.of(o.out), o.resume);
             System.out.println();
@@ -48,26 +49,33 @@ final class ExperimentCommands {
     }
 
     /**
-     * --sparse-below if given; else the calibration file's CSR crossover for this backend and the
-     * model's shape family (fully connected: lenet; convolutional: resnet50); else the default.
+     * --sparse-below if given; else the forward crossover of an explicit --calibration file; else
+     * the whole-step calibration of this backend, per layer shape, measured on first use.
      */
-    static KernelPolicy policy(TrainingOptions o, String backend, String model) {
+    static KernelPolicy policy(TrainingOptions o, Backend backend, String model) {
         if (o.sparseBelow != null) {
             return new KernelPolicy(o.sparseBelow, "--sparse-below");
         }
-        java.nio.file.Path file = o.calibration != null ? o.calibration : org.prune4j.bench.Calibration.defaultFile();
-        if (o.calibration == null && !java.nio.file.Files.exists(file)) {
-            return KernelPolicy.DEFAULT;
+        if (o.calibration != null) {
+            org.prune4j.bench.Calibration c = org.prune4j.bench.Calibration.read(o.calibration);
+            String family = model.startsWith("conv") || model.equals("lenet5") ? "resnet50" : "lenet";
+            return c.find(backend.name(), family, "csr")
+                    .map(e -> new KernelPolicy(e.sparseBelowDensity(), "calibration " + o.calibration + " of "
+                            + c.date() + ", " + family + " shapes; it times forward products only"))
+                    .orElseGet(() -> {
+                        log("calibration " + o.calibration + " has no " + backend.name() + "/" + family
+                                + "/csr entry; using the whole-step calibration");
+                        return stepPolicy(o, backend);
+                    });
         }
-        org.prune4j.bench.Calibration c = org.prune4j.bench.Calibration.read(file);
-        String family = model.startsWith("conv") || model.equals("lenet5") ? "resnet50" : "lenet";
-        return c.find(backend, family, "csr")
-                .map(e -> new KernelPolicy(e.sparseBelowDensity(), "calibration " + file + " of " + c.date()
-                        + ", " + family + " shapes; it times forward products only"))
-                .orElseGet(() -> {
-                    log("calibration " + file + " has no " + backend + "/" + family + "/csr entry; using the default");
-                    return KernelPolicy.DEFAULT;
-                });
+        return stepPolicy(o, backend);
+    }
+
+    private static KernelPolicy stepPolicy(TrainingOptions o, Backend backend) {
+        java.nio.file.Path file = o.stepCalibration != null ? o.stepCalibration
+                : org.prune4j.train.StepCalibration.defaultFile();
+        return KernelPolicy.calibrated(new org.prune4j.train.StepCalibration(backend, file, 5,
+                ExperimentCommands::log));
     }
 
     private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(

@@ -55,13 +55,18 @@ final class TrainingOptions {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda.")
     String backend;
 
-    @Option(names = "--sparse-below", description = "Use sparse kernels for layers below this density "
-            + "(default: the calibration file, else 0: masked dense, measured faster for LeNet training steps).")
+    @Option(names = "--sparse-below", description = "Use sparse kernels for every layer below this density "
+            + "(0: always masked dense). Default: per layer, where a whole training step of that layer shape "
+            + "measured faster sparse (see --step-calibration).")
     Double sparseBelow;
 
-    @Option(names = "--calibration", description = "Crossover file written by 'bench --calibrate' (default "
-            + "~/.prune4j/calibration.json when it exists); --sparse-below overrides it.")
+    @Option(names = "--calibration", description = "Use the forward-product crossover of a file written by "
+            + "'bench --calibrate' instead of the whole-step calibration; --sparse-below overrides it.")
     java.nio.file.Path calibration;
+
+    @Option(names = "--step-calibration", description = "Cache of whole-step crossovers per layer shape, measured "
+            + "on first use (a few seconds per new shape; default ~/.prune4j/step-calibration.json).")
+    java.nio.file.Path stepCalibration;
 
     @Option(names = "--out", defaultValue = "runs", description = "Folder that holds run folders.")
     String out;

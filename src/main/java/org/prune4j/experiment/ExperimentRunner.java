@@ -122,7 +122,8 @@ public final class ExperimentRunner {
             ScoringContext ctx = scoring(s, model, data, r);
             if (schedule instanceof Schedule.Gradual g) {
                 model.load(init);
-                hooks.add(new GradualPruning(g, p.scorer(), p.scopeInstance(), ctx, policy, log));
+                hooks.add(new GradualPruning(g, p.scorer(), p.scopeInstance(), ctx, policy,
+                        s.trainConfig().batch(), log));
             } else {
                 if (p.when().equals("init")) {
                     model.load(init);
@@ -192,7 +193,7 @@ public final class ExperimentRunner {
 
     private RoundResult train(ExperimentSettings s, Model model, ImageData data, int r, String branch, String method,
             TrainConfig cfg, List<Trainer.Hook> hooks) {
-        List<String> kernels = model.chooseKernels(policy);
+        List<String> kernels = model.chooseKernels(policy, cfg.batch());
         kernels.forEach(l -> log.accept("round " + r + " " + branch + ": " + l));
         String task = String.format("round %d %s %.1f%%", r, branch, 100 * model.density());
         TrainResult t = new Trainer(backend, progress).train(model, s.optimiser(), s.learningRateSchedule(), data, cfg,
@@ -229,7 +230,8 @@ public final class ExperimentRunner {
     private Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("backend", backend.description());
-        m.put("kernelPolicy", policy);
+        m.put("kernelPolicy", policy.crossovers() != null ? policy.source()
+                : "sparse below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")");
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("cpus", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.version"));

@@ -41,8 +41,8 @@ abstract class AffineLayer implements WeightedLayer {
     }
 
     @Override
-    public final String chooseKernel(KernelPolicy policy) {
-        return product.choose(policy);
+    public final String chooseKernel(KernelPolicy policy, LayerShape shape) {
+        return product.choose(policy, shape);
     }
 
     @Override

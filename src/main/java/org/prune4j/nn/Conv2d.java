@@ -85,6 +85,12 @@ public final class Conv2d extends AffineLayer {
     }
 
     @Override
+    public int positions(int[] inputShape) {
+        int[] o = outputShape(inputShape);
+        return o[1] * o[2];
+    }
+
+    @Override
     public String describe() {
         return "Conv2d(" + inC + " -> " + outC + ", " + k + "x" + k + ", pad " + pad + ")";
     }

@@ -134,9 +134,29 @@ public final class Model {
         parameters.forEach(Parameter::release);
     }
 
-    /** Picks each weighted layer's kernel for its present density; returns the log lines. */
+    /** Picks each weighted layer's kernel for its present density, at batch 1; returns the log lines. */
     public List<String> chooseKernels(KernelPolicy policy) {
-        return weightedLayers().stream().map(l -> l.chooseKernel(policy)).toList();
+        return chooseKernels(policy, 1);
+    }
+
+    /** Picks each weighted layer's kernel for its density and its products at this batch size; returns the log lines. */
+    public List<String> chooseKernels(KernelPolicy policy, int batch) {
+        return layerShapes(batch).entrySet().stream().map(e -> e.getKey().chooseKernel(policy, e.getValue())).toList();
+    }
+
+    /** The product shape of each weighted layer in a training step at this batch size, in layer order. */
+    public Map<WeightedLayer, LayerShape> layerShapes(int batch) {
+        Map<WeightedLayer, LayerShape> out = new LinkedHashMap<>();
+        int[] s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (l instanceof WeightedLayer w) {
+                int[] ws = w.weight().shape();
+                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(s), i > firstTrainedLayer));
+            }
+            s = l.outputShape(s);
+        }
+        return out;
     }
 
     public ModelState state() {

@@ -20,11 +20,17 @@ final class WeightProduct {
         this.weight = weight;
     }
 
-    /** Sets the path for the weight's present density; returns a line for the log. */
-    String choose(KernelPolicy policy) {
-        sparse = weight.mask() != null && policy.sparse(weight.density());
-        return String.format("%s: density %.4f -> %s (threshold %.3f, %s)", weight.name(), weight.density(),
-                sparse ? "CSR SpMM + SDDMM" : "masked dense GEMM", policy.sparseBelowDensity(), policy.source());
+    /** Sets the path for the weight's present density and this layer shape; returns a line for the log. */
+    String choose(KernelPolicy policy, LayerShape shape) {
+        if (weight.mask() == null) {
+            sparse = false;
+            return weight.name() + ": dense GEMM (no mask)";
+        }
+        double threshold = policy.threshold(shape);
+        sparse = weight.density() < threshold;
+        String what = sparse ? "CSR SpMM + SDDMM" : "masked dense GEMM";
+        return String.format("%s: density %.4f -> %s (sparse below %.3f for %s; %s)", weight.name(), weight.density(),
+                what, threshold, shape, policy.source());
     }
 
     /** Forces the path, for calibration and benchmarks. */

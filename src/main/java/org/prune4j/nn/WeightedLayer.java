@@ -5,8 +5,19 @@ public interface WeightedLayer extends Layer {
 
     Parameter weight();
 
-    /** Picks the dense or sparse kernel for the weight's present density; returns a log line. */
-    String chooseKernel(KernelPolicy policy);
+    /** Picks the dense or sparse kernel for the weight's present density and the layer's shape; returns a log line. */
+    String chooseKernel(KernelPolicy policy, LayerShape shape);
+
+    /** As {@link #chooseKernel(KernelPolicy, LayerShape)} for a batch of one through this layer alone. */
+    default String chooseKernel(KernelPolicy policy) {
+        int[] s = weight().shape();
+        return chooseKernel(policy, new LayerShape(s[0], s[1], 1, true));
+    }
+
+    /** Rows of the weight product per example, for an input of this shape: 1, or a convolution's output pixels. */
+    default int positions(int[] inputShape) {
+        return 1;
+    }
 
     /** Forces the sparse (true) or dense (false) path; the sparse path needs a mask. */
     void useSparseKernel(boolean sparse);

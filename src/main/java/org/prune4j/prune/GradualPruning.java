@@ -1,8 +1,10 @@
 package org.prune4j.prune;
 
+import java.util.List;
 import java.util.function.Consumer;
 import org.prune4j.nn.KernelPolicy;
 import org.prune4j.nn.Model;
+import org.prune4j.nn.WeightedLayer;
 import org.prune4j.train.Trainer;
 
 /** Zhu & Gupta's schedule as a training hook: prunes to the polynomial target at each pruning step. */
@@ -12,16 +14,18 @@ public final class GradualPruning implements Trainer.Hook {
     private final Scope scope;
     private final ScoringContext ctx;
     private final KernelPolicy policy;
+    private final int batch;
     private final Consumer<String> log;
     private double density = 1;
 
     public GradualPruning(Schedule.Gradual schedule, Scorer scorer, Scope scope, ScoringContext ctx,
-            KernelPolicy policy, Consumer<String> log) {
+            KernelPolicy policy, int batch, Consumer<String> log) {
         this.schedule = schedule;
         this.scorer = scorer;
         this.scope = scope;
         this.ctx = ctx;
         this.policy = policy;
+        this.batch = batch;
         this.log = log;
     }
 
@@ -36,6 +40,17 @@ public final class GradualPruning implements Trainer.Hook {
         }
         Pruner.prune(ctx, scorer, scope, target / density, 1);
         density = target;
-        model.chooseKernels(policy).forEach(l -> log.accept("iteration " + iteration + ": " + l));
+        // The round's log already named every layer's kernel; say it again only where it changed.
+        List<WeightedLayer> layers = model.weightedLayers();
+        boolean[] before = new boolean[layers.size()];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = layers.get(i).sparseKernel();
+        }
+        List<String> lines = model.chooseKernels(policy, batch);
+        for (int i = 0; i < before.length; i++) {
+            if (layers.get(i).sparseKernel() != before[i]) {
+                log.accept("iteration " + iteration + ": " + lines.get(i));
+            }
+        }
     }
 }

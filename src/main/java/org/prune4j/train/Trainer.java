@@ -46,35 +46,29 @@ public final class Trainer {
         Rng dropout = new Rng(cfg.seed()).split(0xd0d0);
         List<EvalPoint> curve = new ArrayList<>();
         try (Workspace ws = Workspace.caching(backend)) {
-            Pass pass = new Pass(backend, true, dropout, ws);
+            TrainingStep step = new TrainingStep(model, optimizer, ws, dropout);
             DeviceBatch batch = new DeviceBatch(backend, ws, Trainer.class);
-            Tensor stats = ws.get(Trainer.class, "stats", 3);
-            backend.fill(stats, 0f);
-            curve.add(evaluate(model, data, 0, Double.NaN, pass.evaluation()));
+            curve.add(evaluate(model, data, 0, Double.NaN, step.evaluation()));
             progress.start(task, cfg.iterations());
             long examples = 0;
             for (long it = 0; it < cfg.iterations(); it++) {
                 int[] idx = order.order(it);
                 int off = order.offset(it);
-                Tensor logits = model.forward(batch.load(train, idx, off, off + order.batch()), pass);
-                Tensor dlogits = ws.get(Trainer.class, "dlogits", logits.shape());
-                backend.softmaxCrossEntropy(logits, batch.labels(), dlogits, stats);
-                model.backward(dlogits);
-                optimizer.step(model.parameters(), lr.at(it), backend);
+                Tensor images = batch.load(train, idx, off, off + order.batch());
+                step.run(images, batch.labels(), lr.at(it));
                 examples += order.batch();
                 long done = it + 1;
                 for (Hook h : hooks) {
                     h.afterStep(done, model);
                 }
                 if (done % cfg.evalEvery() == 0 || done == cfg.iterations()) {
-                    float[] s = stats.toHost().data();
-                    backend.fill(stats, 0f);
+                    float[] s = step.takeStats();
                     if (s[2] > 0) {
                         throw new ArithmeticException("training diverged by iteration " + done + ": non-finite logits"
                                 + " in " + (int) s[2] + " examples; lower the learning rate");
                     }
                     requireFinite(model, done);
-                    EvalPoint p = evaluate(model, data, done, s[0] / (double) examples, pass.evaluation());
+                    EvalPoint p = evaluate(model, data, done, s[0] / (double) examples, step.evaluation());
                     curve.add(p);
                     examples = 0;
                     progress.step(done, String.format("loss %.3f val %.2f%% test %.2f%%", p.trainLoss(),

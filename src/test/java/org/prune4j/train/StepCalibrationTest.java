@@ -1,0 +1,79 @@
+package org.prune4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.cpu.CpuBackend;
+import org.prune4j.backend.cpu.JavaGemm;
+import org.prune4j.nn.KernelPolicy;
+import org.prune4j.nn.LayerShape;
+import org.prune4j.nn.Model;
+import org.prune4j.nn.Models;
+import org.prune4j.sparse.Mask;
+import org.prune4j.tensor.Rng;
+
+/** The whole-step calibration: its interpolation by hand, its cache, and the per-layer choice it drives. */
+class StepCalibrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCrossingIsInterpolatedInLogDensity() {
+        // dense wins 1.5x at density 0.2, sparse wins 2x at 0.1: halfway in log density, sqrt(0.02).
+        assertEquals(Math.sqrt(0.02), StepCalibration.crossing(0.2, 1.5, 0.1, 0.5), 1e-12);
+        // a ratio of exactly 1 at the higher density crosses there.
+        assertEquals(0.3, StepCalibration.crossing(0.3, 1.0, 0.2, 0.7), 1e-12);
+    }
+
+    @Test
+    void aShapeIsMeasuredOnceAndReadBackFromTheCache() throws Exception {
+        Backend be = new CpuBackend(new JavaGemm());
+        Path file = dir.resolve("steps.json");
+        List<String> log = new ArrayList<>();
+        LayerShape shape = new LayerShape(24, 40, 8, true);
+        double c = new StepCalibration(be, file, 1, log::add).crossover(shape).orElseThrow();
+        assertTrue(c >= 0 && c <= 1, "crossover " + c);
+        assertEquals(1, log.stream().filter(l -> l.startsWith("calibrated")).count(), log.toString());
+        assertTrue(Files.readString(file).contains("\"outputs\" : 24"));
+        List<String> again = new ArrayList<>();
+        StepCalibration reread = new StepCalibration(be, file, 1, again::add);
+        assertEquals(c, reread.crossover(shape).orElseThrow());
+        assertTrue(again.isEmpty(), "read from the cache, not measured: " + again);
+        StepCalibration.Entry e = reread.entries().get(0);
+        assertFalse(e.points().isEmpty());
+        for (StepCalibration.Point p : e.points()) {
+            assertTrue(p.denseMs() > 0 && p.sparseMs() > 0, p.toString());
+        }
+    }
+
+    @Test
+    void eachLayerIsDecidedByItsOwnShape() {
+        Model m = Models.create("lenet300", 1, 28, 28, 10, new Rng(1));
+        Rng r = new Rng(2);
+        m.prunable().forEach(p -> p.setMask(Mask.random(p.shape()[0], p.shape()[1], 0.05, r)));
+        List<LayerShape> asked = new ArrayList<>();
+        KernelPolicy fake = KernelPolicy.calibrated(new KernelPolicy.Crossovers() {
+            public java.util.OptionalDouble crossover(LayerShape s) {
+                asked.add(s);
+                return java.util.OptionalDouble.of(s.inputs() == 784 ? 0.1 : 0.01);
+            }
+
+            public String describe() {
+                return "fake";
+            }
+        });
+        List<String> lines = m.chooseKernels(fake, 60);
+        assertEquals(List.of(new LayerShape(300, 784, 60, false), new LayerShape(100, 300, 60, true),
+                new LayerShape(10, 100, 60, true)), asked);
+        assertTrue(m.weightedLayers().get(0).sparseKernel(), lines.get(0));
+        assertFalse(m.weightedLayers().get(1).sparseKernel(), lines.get(1));
+    }
+}
