@@ -65,37 +65,38 @@ final class CusparseLt implements AutoCloseable {
         this.device = device;
         this.version = version;
         Linker l = Linker.nativeLinker();
-        MethodHandle init = bind(l, lib, "cusparseLtInit", ONE_PTR);
-        destroy = bind(l, lib, "cusparseLtDestroy", ONE_PTR);
-        structuredInit = bind(l, lib, "cusparseLtStructuredDescriptorInit", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        denseInit = bind(l, lib, "cusparseLtDenseDescriptorInit", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
-        matmulDescInit = bind(l, lib, "cusparseLtMatmulDescriptorInit", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        setAttribute = bind(l, lib, "cusparseLtMatmulDescSetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG));
-        algSelInit = bind(l, lib, "cusparseLtMatmulAlgSelectionInit", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-                ADDRESS, JAVA_INT));
-        planInit = bind(l, lib, "cusparseLtMatmulPlanInit", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
-                ADDRESS));
-        pruneCheck = bind(l, lib, "cusparseLtSpMMAPruneCheck", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS));
-        compressedSize = bind(l, lib, "cusparseLtSpMMACompressedSize", FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS));
-        compress = bind(l, lib, "cusparseLtSpMMACompress", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS));
-        getWorkspace = bind(l, lib, "cusparseLtMatmulGetWorkspace", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-                ADDRESS));
-        matmul = bind(l, lib, "cusparseLtMatmul", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        planDestroy = bind(l, lib, "cusparseLtMatmulPlanDestroy", ONE_PTR);
-        algSelDestroy = bind(l, lib, "cusparseLtMatmulAlgSelectionDestroy", ONE_PTR);
-        matDestroy = bind(l, lib, "cusparseLtMatDescriptorDestroy", ONE_PTR);
-        handle = opaque();
         try {
+            MethodHandle init = bind(l, lib, "cusparseLtInit", ONE_PTR);
+            destroy = bind(l, lib, "cusparseLtDestroy", ONE_PTR);
+            structuredInit = bind(l, lib, "cusparseLtStructuredDescriptorInit", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            denseInit = bind(l, lib, "cusparseLtDenseDescriptorInit", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+            matmulDescInit = bind(l, lib, "cusparseLtMatmulDescriptorInit", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+            setAttribute = bind(l, lib, "cusparseLtMatmulDescSetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG));
+            algSelInit = bind(l, lib, "cusparseLtMatmulAlgSelectionInit", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                    ADDRESS, JAVA_INT));
+            planInit = bind(l, lib, "cusparseLtMatmulPlanInit", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                    ADDRESS));
+            pruneCheck = bind(l, lib, "cusparseLtSpMMAPruneCheck", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                    ADDRESS, ADDRESS, ADDRESS));
+            compressedSize = bind(l, lib, "cusparseLtSpMMACompressedSize", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    ADDRESS, ADDRESS, ADDRESS));
+            compress = bind(l, lib, "cusparseLtSpMMACompress", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                    ADDRESS, ADDRESS, ADDRESS));
+            getWorkspace = bind(l, lib, "cusparseLtMatmulGetWorkspace", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                    ADDRESS));
+            matmul = bind(l, lib, "cusparseLtMatmul", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                    ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+            planDestroy = bind(l, lib, "cusparseLtMatmulPlanDestroy", ONE_PTR);
+            algSelDestroy = bind(l, lib, "cusparseLtMatmulAlgSelectionDestroy", ONE_PTR);
+            matDestroy = bind(l, lib, "cusparseLtMatDescriptorDestroy", ONE_PTR);
+            handle = opaque();
             check((int) init.invokeExact(handle), "cusparseLtInit");
         } catch (Throwable t) {
+            // a missing symbol or a failed init: the structs go back before the caller hears why
             arena.close();
             throw rethrow("cusparseLtInit", t);
         }

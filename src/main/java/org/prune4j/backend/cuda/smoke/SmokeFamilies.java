@@ -108,7 +108,7 @@ final class SmokeFamilies {
             }
             case "cusparselt" -> c.add(new SmokeCase("cusparseLtMatmul", g -> cusparseLt(g, rng)));
             case TIMING -> c.add(new SmokeCase("p4j_spin+events", g -> timing(g, rng)));
-            case SELFTEST -> c.add(new SmokeCase("p4j_poke(address 0)", g -> {
+            case SELFTEST -> c.add(new SmokeCase("p4j_poke(address_0)", g -> {
                 g.faultOnPurpose();
                 return new Check(Double.NaN, 0, "the deliberate fault did not happen");
             }));
