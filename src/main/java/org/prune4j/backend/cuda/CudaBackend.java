@@ -16,8 +16,10 @@ import org.prune4j.sparse.TwoFourMatrix;
 import org.prune4j.tensor.Tensor;
 
 /**
- * The CUDA backend on host tensors: each call copies its activations to the GPU, runs one
- * kernel and copies the result back, through a caching memory pool. Sparse weights are uploaded
+ * The CUDA backend. Tensors it allocates live in GPU memory and every operation, the training
+ * operations of {@link CudaTrainingOps} included, computes on them in place; host tensors are
+ * accepted too, for one-off products, and copied in and out per call (counted, see
+ * {@link #transfers()}). Sparse weights are uploaded
  * once per weight (and format, precision, kernel) and kept on the device ({@link DeviceWeights}).
  * Dense products run on the project's SGEMM or on cuBLAS, sparse ones on the project's CSR kernel
  * or cuSPARSE: the three registered names ({@code cuda}, {@code cublas}, {@code cusparse}) pick
@@ -27,11 +29,10 @@ import org.prune4j.tensor.Tensor;
  * {@link KernelTimer} times each named kernel. Closing is best effort: after a kernel fault it
  * still gives back every handle and logs what could not be released.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends CudaTrainingOps {
     private static final int EW_BLOCK = 256;
 
     private final String name;
-    private final CudaDevice device;
     private final Cublas cublas;
     private final CusparseSpmm cusparse;
     private final DeviceWeights weights;
@@ -43,8 +44,8 @@ public final class CudaBackend implements Backend {
     private boolean blockedEllWorks = true;
 
     CudaBackend(String name, CudaDevice device, Cublas cublas, CusparseSpmm cusparse) {
+        super(device);
         this.name = name;
-        this.device = device;
         this.cublas = cublas;
         this.cusparse = cusparse;
         // a quarter of the GPU for kept weights, at most 16 GiB
@@ -70,16 +71,27 @@ public final class CudaBackend implements Backend {
         int[] mnk = Shapes.gemm(opA, opB, a, b, c);
         int m = mnk[0], n = mnk[1], k = mnk[2];
         device.makeCurrent();
-        try (DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
-                DeviceBuffer dc = beta == 0f ? device.allocate(c.size()) : device.upload(c.data())) {
-            if (cublas != null) {
+        try (DeviceOperands ops = new DeviceOperands(device, counter)) {
+            DeviceBuffer da = ops.in(a), db = ops.in(b), dc = beta == 0f ? ops.out(c) : ops.inOut(c);
+            if (m == 0 || n == 0) {
+                ops.finish();
+                return;
+            }
+            if (k == 0) {
+                // an empty inner dimension: C = beta C, and no library is trusted with k = 0
+                if (beta == 0f) {
+                    device.zero(dc, 4L * c.size());
+                } else {
+                    device.launch("p4j_scale", grid(c.size()), 1, EW_BLOCK, (long) c.size(), beta, dc);
+                }
+            } else if (cublas != null) {
                 cublas.sgemm(opA == Op.T, opB == Op.T, m, n, k, alpha, da.ptr.address(), a.cols(), db.ptr.address(),
                         b.cols(), beta, dc.ptr.address(), c.cols());
             } else {
                 OwnKernels.sgemm(device, opA == Op.T, opB == Op.T, m, n, k, alpha, da, a.cols(), db, b.cols(), beta, dc,
                         c.cols()).enqueue();
             }
-            device.download(dc, c.data());
+            ops.finish();
         }
     }
 
@@ -91,9 +103,9 @@ public final class CudaBackend implements Backend {
             if (CusparseSpmm.blockedEllFits(a)) {
                 device.makeCurrent();
                 CusparseSpmm.Ell ell = blockedEll(a);
-                try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dy = device.allocate(y.size())) {
-                    if (cusparse.spmmBlockedEll(ell, dx, x.cols(), dy)) {
-                        device.download(dy, y.data());
+                try (DeviceOperands ops = new DeviceOperands(device, counter)) {
+                    if (cusparse.spmmBlockedEll(ell, ops.in(x), x.cols(), ops.out(y))) {
+                        ops.finish();
                         return;
                     }
                 }
@@ -106,18 +118,19 @@ public final class CudaBackend implements Backend {
         int n = x.cols();
         if (a.nnz() == 0) {
             // nothing stored: Y is zero, and no kernel or library is trusted to write it
-            Arrays.fill(y.data(), 0f);
+            fill(y, 0f);
             return;
         }
         device.makeCurrent();
         OwnKernels.Csr dw = residentCsr(a, null);
-        try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dy = device.allocate(y.size())) {
+        try (DeviceOperands ops = new DeviceOperands(device, counter)) {
+            DeviceBuffer dx = ops.in(x), dy = ops.out(y);
             if (cusparse != null) {
                 cusparse.spmm(dw, dx, n, dy);
             } else {
                 OwnKernels.csr(device, dw, n, dx, dy).enqueue();
             }
-            device.download(dy, y.data());
+            ops.finish();
         }
     }
 
@@ -274,75 +287,80 @@ public final class CudaBackend implements Backend {
         }
         device.makeCurrent();
         OwnKernels.Csr p = residentCsr(pattern, null);
-        try (DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
+        try (DeviceOperands ops = new DeviceOperands(device, counter);
                 DeviceBuffer dout = device.allocate(out.length)) {
             device.launch("p4j_sddmm_f32", ceil(pattern.rows(), 4), 1, 128, pattern.rows(), a.cols(), p.ptr(), p.idx(),
-                    da, db, dout);
+                    ops.in(a), ops.in(b), dout);
             device.download(dout, out);
+            counter.countToHost(4L * out.length);
         }
     }
 
     @Override
     public synchronized void axpy(float alpha, Tensor x, Tensor y) {
         Shapes.same(x, y, "axpy");
-        elementwise(y, (dy) -> {
-            try (DeviceBuffer dx = device.upload(x.data())) {
-                device.launch("p4j_axpy", grid(y.size()), 1, EW_BLOCK, (long) y.size(), alpha, dx, dy);
-            }
-        });
+        elementwise("p4j_axpy", y.size(), ops -> new Object[] {(long) y.size(), alpha, ops.in(x), ops.inOut(y)});
     }
 
     @Override
     public synchronized void scale(float alpha, Tensor x) {
-        elementwise(x, dx -> device.launch("p4j_scale", grid(x.size()), 1, EW_BLOCK, (long) x.size(), alpha, dx));
+        elementwise("p4j_scale", x.size(), ops -> new Object[] {(long) x.size(), alpha, ops.inOut(x)});
     }
 
     @Override
     public synchronized void mul(Tensor a, Tensor b, Tensor out) {
         Shapes.same(a, b, "mul");
         Shapes.same(a, out, "mul");
-        binary("p4j_mul", a, b, out);
+        elementwise("p4j_mul", a.size(), ops -> new Object[] {(long) a.size(), ops.in(a), ops.in(b), ops.out(out)});
     }
 
     @Override
     public synchronized void relu(Tensor x, Tensor out) {
         Shapes.same(x, out, "relu");
-        device.makeCurrent();
-        try (DeviceBuffer dx = device.upload(x.data()); DeviceBuffer dout = device.allocate(out.size())) {
-            device.launch("p4j_relu", grid(x.size()), 1, EW_BLOCK, (long) x.size(), dx, dout);
-            device.download(dout, out.data());
-        }
+        elementwise("p4j_relu", x.size(), ops -> new Object[] {(long) x.size(), ops.in(x), ops.out(out)});
     }
 
     @Override
     public synchronized void reluBackward(Tensor x, Tensor dy, Tensor dx) {
         Shapes.same(x, dy, "reluBackward");
         Shapes.same(x, dx, "reluBackward");
-        device.makeCurrent();
-        try (DeviceBuffer a = device.upload(x.data()); DeviceBuffer g = device.upload(dy.data());
-                DeviceBuffer out = device.allocate(dx.size())) {
-            device.launch("p4j_relu_backward", grid(x.size()), 1, EW_BLOCK, (long) x.size(), a, g, out);
-            device.download(out, dx.data());
-        }
+        elementwise("p4j_relu_backward", x.size(), ops -> new Object[] {(long) x.size(), ops.in(x), ops.in(dy),
+            ops.out(dx)});
     }
 
     @Override
     public synchronized void addRowVector(Tensor m, Tensor bias) {
         Shapes.rowVector(m, bias, "addRowVector");
-        elementwise(m, dm -> {
-            try (DeviceBuffer db = device.upload(bias.data())) {
-                device.launch("p4j_add_row_vector", grid(m.size()), 1, EW_BLOCK, m.rows(), m.cols(), dm, db);
-            }
-        });
+        elementwise("p4j_add_row_vector", m.size(), ops -> new Object[] {m.rows(), m.cols(), ops.inOut(m),
+            ops.in(bias)});
     }
 
     @Override
     public synchronized void sumRows(Tensor m, Tensor out) {
         Shapes.rowVector(m, out, "sumRows");
         device.makeCurrent();
-        try (DeviceBuffer dm = device.upload(m.data()); DeviceBuffer dout = device.allocate(out.size())) {
-            device.launch("p4j_sum_rows", ceil(m.cols(), EW_BLOCK), 1, EW_BLOCK, m.rows(), m.cols(), dm, dout);
-            device.download(dout, out.data());
+        try (DeviceOperands ops = new DeviceOperands(device, counter)) {
+            if (m.cols() > 0) {
+                device.launch("p4j_sum_rows", ceil(m.cols(), EW_BLOCK), 1, EW_BLOCK, m.rows(), m.cols(), ops.in(m),
+                        ops.out(out));
+            }
+            ops.finish();
+        }
+    }
+
+    /**
+     * A grid-stride kernel over n elements, its arguments built from the call's operands. Host
+     * outputs are copied back whole; every kernel here writes each output element, so an output
+     * that shares its host array with an input still comes out right.
+     */
+    private void elementwise(String kernel, long n, java.util.function.Function<DeviceOperands, Object[]> args) {
+        device.makeCurrent();
+        try (DeviceOperands ops = new DeviceOperands(device, counter)) {
+            Object[] a = args.apply(ops);
+            if (n > 0) {
+                device.launch(kernel, grid(n), 1, EW_BLOCK, a);
+            }
+            ops.finish();
         }
     }
 
@@ -449,24 +467,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Uploads t, runs body on its device copy, downloads the result into t. */
-    private void elementwise(Tensor t, java.util.function.Consumer<DeviceBuffer> body) {
-        device.makeCurrent();
-        try (DeviceBuffer d = device.upload(t.data())) {
-            body.accept(d);
-            device.download(d, t.data());
-        }
-    }
-
-    private void binary(String kernel, Tensor a, Tensor b, Tensor out) {
-        device.makeCurrent();
-        try (DeviceBuffer da = device.upload(a.data()); DeviceBuffer db = device.upload(b.data());
-                DeviceBuffer dout = device.allocate(out.size())) {
-            device.launch(kernel, grid(a.size()), 1, EW_BLOCK, (long) a.size(), da, db, dout);
-            device.download(dout, out.data());
-        }
-    }
-
     CsrMatrix csr(SparseMatrix w) {
         if (w instanceof CsrMatrix c) {
             return c;
@@ -484,7 +484,7 @@ public final class CudaBackend implements Backend {
         return rowOrders.computeIfAbsent(a, m -> longestFirst(a.rowPtr(), a.rows()));
     }
 
-    private static int[] longestFirst(int[] ptr, int rows) {
+    static int[] longestFirst(int[] ptr, int rows) {
         long[] keys = new long[rows];
         for (int r = 0; r < rows; r++) {
             keys[r] = ((long) -(ptr[r + 1] - ptr[r]) << 32) | r;
@@ -501,7 +501,7 @@ public final class CudaBackend implements Backend {
         return (a + b - 1) / b;
     }
 
-    private static int grid(int n) {
-        return Math.max(1, Math.min(ceil(n, EW_BLOCK), 8192));
+    private static int grid(long n) {
+        return (int) Math.max(1, Math.min((n + EW_BLOCK - 1) / EW_BLOCK, 8192));
     }
 }

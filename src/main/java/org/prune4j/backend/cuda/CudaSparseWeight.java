@@ -1,0 +1,129 @@
+package org.prune4j.backend.cuda;
+
+import org.prune4j.backend.SparseWeight;
+import org.prune4j.sparse.CsrMatrix;
+
+/**
+ * A CSR pattern on the GPU for training: the row index (with rows ordered longest first, as the
+ * CSR kernel wants) for the forward product and weight gradient, the column index as the CSR of
+ * W^T (with {@code perm} from its entries back to CSR order) for the input gradient, and each
+ * entry's dense position for gathering and scattering values. Built once per mask, with the
+ * scratch the products transpose activations into, grown on demand and reused every step.
+ */
+final class CudaSparseWeight implements SparseWeight {
+    final int rows;
+    final int cols;
+    final int nnz;
+    private final String backend;
+    final DeviceBuffer rowPtr;
+    final DeviceBuffer colIdx;
+    final DeviceBuffer rowOrder;
+    final DeviceBuffer colPtr;
+    final DeviceBuffer rowIdx;
+    final DeviceBuffer colOrder;
+    final DeviceBuffer perm;
+    final DeviceBuffer pos;
+    private final CudaDevice device;
+    private DeviceBuffer[] scratch = new DeviceBuffer[5];
+
+    /** Scratch slots: x^T, y^T (or dy^T), dx^T, values in column order, spare. */
+    static final int XT = 0;
+    static final int YT = 1;
+    static final int DXT = 2;
+    static final int COLUMN_VALUES = 3;
+
+    CudaSparseWeight(CudaDevice device, CsrMatrix pattern, String backend) {
+        this.device = device;
+        this.backend = backend;
+        rows = pattern.rows();
+        cols = pattern.cols();
+        nnz = pattern.nnz();
+        int[] rp = pattern.rowPtr(), ci = pattern.colIdx();
+        int[] cp = new int[cols + 1];
+        for (int c : ci) {
+            cp[c + 1]++;
+        }
+        for (int c = 0; c < cols; c++) {
+            cp[c + 1] += cp[c];
+        }
+        int[] ri = new int[nnz], pm = new int[nnz], ps = new int[nnz], next = java.util.Arrays.copyOf(cp, cols);
+        for (int r = 0; r < rows; r++) {
+            for (int p = rp[r]; p < rp[r + 1]; p++) {
+                int q = next[ci[p]]++;
+                ri[q] = r;
+                pm[q] = p;
+                ps[p] = r * cols + ci[p];
+            }
+        }
+        DeviceBuffer[] b = new DeviceBuffer[8];
+        try {
+            b[0] = device.upload(rp);
+            b[1] = device.upload(ci);
+            b[2] = device.upload(CudaBackend.longestFirst(rp, rows));
+            b[3] = device.upload(cp);
+            b[4] = device.upload(ri);
+            b[5] = device.upload(CudaBackend.longestFirst(cp, cols));
+            b[6] = device.upload(pm);
+            b[7] = device.upload(ps);
+        } catch (RuntimeException e) {
+            CudaBackend.closeAll(b);
+            throw e;
+        }
+        rowPtr = b[0];
+        colIdx = b[1];
+        rowOrder = b[2];
+        colPtr = b[3];
+        rowIdx = b[4];
+        colOrder = b[5];
+        perm = b[6];
+        pos = b[7];
+    }
+
+    /** Scratch buffer {@code slot} of at least {@code floats} values, kept for the next step. */
+    DeviceBuffer scratch(int slot, long floats) {
+        DeviceBuffer b = scratch[slot];
+        if (b == null || b.bytes < 4L * Math.max(1, floats)) {
+            if (b != null) {
+                b.close();
+            }
+            b = device.allocate(floats);
+            scratch[slot] = b;
+        }
+        return b;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public int nnz() {
+        return nnz;
+    }
+
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    @Override
+    public void close() {
+        CudaBackend.closeAll(new DeviceBuffer[] {rowPtr, colIdx, rowOrder, colPtr, rowIdx, colOrder, perm, pos});
+        CudaBackend.closeAll(scratch);
+        scratch = new DeviceBuffer[5];
+    }
+
+    static CudaSparseWeight of(SparseWeight w, String op) {
+        if (!(w instanceof CudaSparseWeight c)) {
+            throw new IllegalArgumentException(op + ": the sparse weight was prepared by backend '" + w.backend()
+                    + "'; prepare it with the CUDA backend that runs this step");
+        }
+        return c;
+    }
+}

@@ -1,0 +1,218 @@
+package org.prune4j.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.prune4j.TestMasks;
+import org.prune4j.TestMasks.Kind;
+import org.prune4j.backend.cpu.CpuBackend;
+import org.prune4j.backend.cpu.JavaGemm;
+import org.prune4j.sparse.CsrMatrix;
+import org.prune4j.sparse.Mask;
+import org.prune4j.tensor.Rng;
+import org.prune4j.tensor.Tensor;
+
+/**
+ * Every training operation of the CUDA backend on tensors resident in GPU memory, against the
+ * CPU backend (itself tested against independent references in TrainingOpsTest and
+ * SparseTrainingKernelsTest) on fresh random inputs. Outputs start as NaN so an element a
+ * kernel fails to write shows. Skipped with the reason where no GPU is usable.
+ */
+@Tag("gpu")
+@Tag("gpu-training")
+class GpuTrainingOpsTest {
+    private static final long SEED = System.nanoTime();
+    private final Backend cpu = new CpuBackend(new JavaGemm());
+    private final Rng rng = new Rng(SEED);
+
+    private static Backend gpu() {
+        return GpuKernelsTest.backend("cuda");
+    }
+
+    @AfterAll
+    static void close() {
+        GpuKernelsTest.closeAll();
+    }
+
+    /** A device copy of a host tensor. */
+    private static Tensor dev(Backend g, Tensor host) {
+        Tensor d = g.allocate(host.shape());
+        g.copy(host, d);
+        return d;
+    }
+
+    private static Tensor nan(Backend g, int... shape) {
+        Tensor d = g.allocate(shape);
+        g.fill(d, Float.NaN);
+        return d;
+    }
+
+    private static void assertNear(Tensor want, Tensor got, double tol, String what) {
+        float[] w = want.data(), d = got.toHost().data();
+        assertEquals(w.length, d.length, what);
+        for (int i = 0; i < w.length; i++) {
+            double t = tol * (1 + Math.abs(w[i]));
+            assertTrue(Math.abs(w[i] - d[i]) <= t, what + "[" + i + "]: cpu " + w[i] + ", gpu " + d[i] + " (seed " + SEED
+                    + ")");
+        }
+    }
+
+    static List<Object[]> sparseCases() {
+        List<Object[]> out = new ArrayList<>();
+        for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 5}, {64, 100, 60}, {200, 150, 256}}) {
+            for (Kind k : Kind.values()) {
+                out.add(new Object[] {s[0], s[1], s[2], k});
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}x{1} batch {2} {3}")
+    @MethodSource("sparseCases")
+    void sparseTrainingProductsMatchTheCpu(int rows, int cols, int batch, Kind kind) {
+        Backend g = gpu();
+        Mask mask = TestMasks.unstructured(rows, cols, kind, rng);
+        CsrMatrix pattern = CsrMatrix.pattern(mask);
+        Tensor w = mask.apply(Tensor.uniform(rng, -1, 1, rows, cols));
+        Tensor x = Tensor.uniform(rng, -1, 1, batch, cols), dy = Tensor.uniform(rng, -1, 1, batch, rows);
+        SparseWeight sc = cpu.prepareSparse(pattern), sg = g.prepareSparse(pattern);
+        Tensor vc = Tensor.zeros(sc.nnz()), vg = nan(g, sg.nnz());
+        cpu.gatherValues(sc, w, vc);
+        g.gatherValues(sg, dev(g, w), vg);
+        assertNear(vc, vg, 0, "gathered values");
+        Tensor yc = Tensor.zeros(batch, rows), yg = nan(g, batch, rows);
+        cpu.sparseForward(sc, vc, x, yc);
+        g.sparseForward(sg, vg, dev(g, x), yg);
+        assertNear(yc, yg, 1e-5, "forward");
+        Tensor dxc = Tensor.zeros(batch, cols), dxg = nan(g, batch, cols);
+        Tensor gc = Tensor.zeros(sc.nnz()), gg = nan(g, sg.nnz());
+        cpu.sparseBackward(sc, vc, dy, x, dxc, gc);
+        g.sparseBackward(sg, vg, dev(g, dy), dev(g, x), dxg, gg);
+        assertNear(dxc, dxg, 1e-5, "input gradient");
+        assertNear(gc, gg, 1e-5, "weight gradient");
+        Tensor back = nan(g, rows, cols);
+        g.scatterValues(sg, vg, back);
+        assertNear(w, back, 0, "scattered values");
+        sg.close();
+    }
+
+    @Test
+    void convolutionDataMovementMatchesTheCpu() {
+        Backend g = gpu();
+        for (int[] c : new int[][] {{2, 3, 5, 6, 3, 1}, {3, 2, 7, 4, 5, 2}, {1, 1, 1, 1, 1, 0}}) {
+            int n = c[0], ch = c[1], h = c[2], w = c[3], k = c[4], pad = c[5];
+            int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+            Tensor x = Tensor.uniform(rng, -1, 1, n, ch, h, w);
+            Tensor colsC = Tensor.zeros(n * oh * ow, ch * k * k), colsG = nan(g, n * oh * ow, ch * k * k);
+            cpu.im2col(x, k, pad, colsC);
+            g.im2col(dev(g, x), k, pad, colsG);
+            assertNear(colsC, colsG, 0, "im2col");
+            Tensor dxC = Tensor.zeros(n, ch, h, w), dxG = nan(g, n, ch, h, w);
+            cpu.col2im(colsC, k, pad, dxC);
+            g.col2im(colsG, k, pad, dxG);
+            assertNear(dxC, dxG, 1e-6, "col2im");
+        }
+        Tensor src = Tensor.uniform(rng, -1, 1, 3, 45, 70);
+        Tensor tc = Tensor.zeros(3, 70, 45), tg = nan(g, 3, 70, 45);
+        cpu.transposeBatched(src, 3, 45, 70, tc);
+        g.transposeBatched(dev(g, src), 3, 45, 70, tg);
+        assertNear(tc, tg, 0, "transposeBatched");
+    }
+
+    @Test
+    void poolingNormalisationDropoutAndLossMatchTheCpu() {
+        Backend g = gpu();
+        Tensor x = Tensor.uniform(rng, -1, 1, 4, 3, 9, 7);
+        Tensor yc = Tensor.zeros(4, 3, 4, 3), yg = nan(g, 4, 3, 4, 3);
+        cpu.maxPool(x, 2, yc);
+        Tensor xg = dev(g, x);
+        g.maxPool(xg, 2, yg);
+        assertNear(yc, yg, 0, "maxPool");
+        Tensor dy = Tensor.uniform(rng, -1, 1, 4, 3, 4, 3);
+        Tensor dxc = Tensor.zeros(x.shape()), dxg = nan(g, x.shape());
+        cpu.maxPoolBackward(x, dy, 2, dxc);
+        g.maxPoolBackward(xg, dev(g, dy), 2, dxg);
+        assertNear(dxc, dxg, 0, "maxPoolBackward");
+
+        for (boolean training : new boolean[] {true, false}) {
+            Tensor gam = Tensor.uniform(rng, 0.5f, 2, 3), bet = Tensor.uniform(rng, -1, 1, 3);
+            Tensor rmc = Tensor.uniform(rng, -0.1f, 0.1f, 3), rvc = Tensor.uniform(rng, 0.9f, 1.1f, 3);
+            Tensor rmg = dev(g, rmc), rvg = dev(g, rvc);
+            Tensor xhc = Tensor.zeros(x.shape()), ic = Tensor.zeros(3), outc = Tensor.zeros(x.shape());
+            Tensor xhg = nan(g, x.shape()), ig = nan(g, 3), outg = nan(g, x.shape());
+            cpu.batchNormForward(x, 3, 63, training, 0.1f, 1e-5f, gam, bet, rmc, rvc, xhc, ic, outc);
+            g.batchNormForward(xg, 3, 63, training, 0.1f, 1e-5f, dev(g, gam), dev(g, bet), rmg, rvg, xhg, ig, outg);
+            assertNear(outc, outg, 1e-5, "batchNorm y " + training);
+            assertNear(rmc, rmg, 1e-6, "running mean");
+            assertNear(rvc, rvg, 1e-6, "running var");
+            Tensor gy = Tensor.uniform(rng, -1, 1, x.shape());
+            Tensor dgc = Tensor.zeros(3), dbc = Tensor.zeros(3), dc = Tensor.zeros(x.shape());
+            Tensor dgg = nan(g, 3), dbg = nan(g, 3), dg = nan(g, x.shape());
+            cpu.batchNormBackward(gy, xhc, ic, gam, 3, 63, training, dgc, dbc, dc);
+            g.batchNormBackward(dev(g, gy), xhg, ig, dev(g, gam), 3, 63, training, dgg, dbg, dg);
+            assertNear(dc, dg, 1e-4, "batchNorm dx " + training);
+            assertNear(dgc, dgg, 1e-4, "dgamma");
+            assertNear(dbc, dbg, 1e-4, "dbeta");
+        }
+
+        Tensor dc = Tensor.zeros(x.shape()), dg = nan(g, x.shape());
+        cpu.dropout(x, 0.3f, 99, dc);
+        g.dropout(xg, 0.3f, 99, dg);
+        assertNear(dc, dg, 0, "dropout draws the same mask");
+
+        Tensor z = Tensor.uniform(rng, -5, 5, 300, 10);
+        float[] lab = new float[300];
+        for (int i = 0; i < lab.length; i++) {
+            lab[i] = rng.nextInt(10);
+        }
+        Tensor labels = Tensor.wrap(lab, 300);
+        Tensor gc = Tensor.zeros(300, 10), sc = Tensor.zeros(3), gg = nan(g, 300, 10), sg = dev(g, Tensor.zeros(3));
+        cpu.softmaxCrossEntropy(z, labels, gc, sc);
+        g.softmaxCrossEntropy(dev(g, z), dev(g, labels), gg, sg);
+        assertNear(gc, gg, 1e-6, "loss gradient");
+        assertNear(sc, sg, 1e-5, "loss sums");
+    }
+
+    @Test
+    void optimiserUpdatesRoundLikeTheCpu() {
+        Backend g = gpu();
+        Mask mask = Mask.random(37, 61, 0.5, rng);
+        for (int variant = 0; variant < 4; variant++) {
+            Tensor w = mask.apply(Tensor.uniform(rng, -1, 1, 37, 61)), grad = Tensor.uniform(rng, -1, 1, 37, 61);
+            Tensor s1 = Tensor.uniform(rng, -0.1f, 0.1f, 37, 61), s2 = Tensor.uniform(rng, 0, 0.1f, 37, 61);
+            Tensor wg = dev(g, w), gg = dev(g, grad), s1g = dev(g, s1), s2g = dev(g, s2);
+            MaskHandle mc = cpu.prepareMask(mask), mg = g.prepareMask(mask);
+            BiConsumer<Backend, Tensor[]> step = switch (variant) {
+                case 0 -> (b, t) -> b.adamUpdate(t[0], t[1], t[2], t[3], b == cpu ? mc : mg, 0.01f, 0.9f, 0.999f, 1e-8f,
+                        0.3f, 0.01f);
+                case 1 -> (b, t) -> b.sgdUpdate(t[0], t[1], t[2], b == cpu ? mc : mg, 0.1f, 0.9f, true, 0.001f);
+                case 2 -> (b, t) -> b.sgdUpdate(t[0], t[1], t[2], null, 0.1f, 0.9f, false, 0f);
+                default -> (b, t) -> b.sgdUpdate(t[0], t[1], null, null, 0.1f, 0f, false, 0.01f);
+            };
+            step.accept(cpu, new Tensor[] {w, grad, s1, s2});
+            step.accept(g, new Tensor[] {wg, gg, s1g, s2g});
+            assertNear(w, wg, 0, "weights, variant " + variant);
+            assertNear(s1, s1g, 0, "state, variant " + variant);
+            Tensor t = Tensor.uniform(rng, 1, 2, 37, 61), tg = dev(g, t);
+            cpu.applyMask(mc, t);
+            g.applyMask(mg, tg);
+            assertNear(t, tg, 0, "applyMask");
+            mg.close();
+        }
+        Tensor x = Tensor.wrap(new float[] {1, -2, 3, Float.NaN, Float.NEGATIVE_INFINITY}, 5);
+        Tensor acc = dev(g, Tensor.wrap(new float[] {0.5f}, 1));
+        g.countNonFinite(dev(g, x), acc);
+        assertEquals(2.5f, acc.toHost().data()[0]);
+        Tensor sq = dev(g, Tensor.zeros(1));
+        g.sumOfSquares(dev(g, Tensor.wrap(new float[] {1, -2, 3}, 3)), sq);
+        assertEquals(14f, sq.toHost().data()[0]);
+    }
+}

@@ -1,0 +1,73 @@
+package org.prune4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.TransferCounter;
+import org.prune4j.backend.cpu.CpuBackend;
+import org.prune4j.backend.cpu.JavaGemm;
+import org.prune4j.nn.KernelPolicy;
+import org.prune4j.nn.LearningRate;
+import org.prune4j.nn.Model;
+import org.prune4j.nn.Parameter;
+import org.prune4j.nn.Sgd;
+
+/**
+ * A whole training run on the GPU (every layer type, masked dense and sparse weights, momentum
+ * SGD, evaluation) against the same run on the CPU, and the copies each step makes: the batch
+ * in, nothing else. Skipped with the reason where no GPU is usable.
+ */
+@Tag("gpu")
+@Tag("gpu-training")
+class GpuResidentTrainingTest {
+
+    @AfterAll
+    static void close() {
+        org.prune4j.backend.GpuKernelsTestAccess.closeAll();
+    }
+
+    private static List<float[]> train(Backend be, List<TransferCounter.Snapshot> perStep) {
+        Model m = ResidentTrainingTest.model(5);
+        m.chooseKernels(new KernelPolicy(0.5, "test"), 16);
+        List<TransferCounter.Snapshot> marks = new ArrayList<>();
+        marks.add(be.transfers());
+        new Trainer(be, Progress.NONE).train(m, new Sgd(0.9, false, 0), LearningRate.constant(0.02),
+                ResidentTrainingTest.data(3), new TrainConfig(12, 16, 5, 7), "gpu", List.of((it, model) ->
+                        marks.add(be.transfers())));
+        for (int i = 1; i < marks.size(); i++) {
+            perStep.add(marks.get(i).minus(marks.get(i - 1)));
+        }
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : m.parameters()) {
+            out.add(p.value().data().clone());
+        }
+        return out;
+    }
+
+    @Test
+    void aRunOnTheGpuMatchesTheCpuAndCopiesOnlyItsBatches() {
+        Backend gpu = org.prune4j.backend.GpuKernelsTestAccess.backend("cuda");
+        List<TransferCounter.Snapshot> steps = new ArrayList<>();
+        List<float[]> g = train(gpu, steps);
+        List<float[]> c = train(new CpuBackend(new JavaGemm()), new ArrayList<>());
+        for (int i = 0; i < g.size(); i++) {
+            for (int j = 0; j < g.get(i).length; j++) {
+                float a = c.get(i)[j], b = g.get(i)[j];
+                assertTrue(Math.abs(a - b) <= 1e-4 * (1 + Math.abs(a)), "parameter " + i + "[" + j + "]: cpu " + a
+                        + ", gpu " + b);
+            }
+        }
+        for (int i = 1; i < steps.size(); i++) {
+            if (i != 5 && i != 10) {
+                assertEquals(2, steps.get(i).toDevice(), "step " + (i + 1) + ": " + steps.get(i));
+                assertEquals(0, steps.get(i).toHost(), "step " + (i + 1) + ": " + steps.get(i));
+            }
+        }
+    }
+}
