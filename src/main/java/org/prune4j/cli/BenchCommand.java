@@ -87,14 +87,44 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--calibration", description = "Calibration file (default ~/.prune4j/calibration.json).")
     Path calibrationFile;
 
-    @Option(names = "--out", defaultValue = "bench-out/sweep")
+    @Option(names = "--out", defaultValue = "bench-out/sweep", description = "Output folder (default ${DEFAULT-VALUE};"
+            + " bench-out/training with --training).")
     Path out;
 
-    @Option(names = "--name", defaultValue = "sweep")
+    @Option(names = "--name", defaultValue = "sweep", description = "File name stem (default ${DEFAULT-VALUE};"
+            + " training with --training).")
     String name;
+
+    @Option(names = "--training", description = "Time whole training steps (forward, loss, backward, Adam) of real "
+            + "models dense, masked dense, on the sparse kernels and with the calibrated choice, at each sparsity "
+            + "(default 0,50,80,90,95,98), next to PyTorch on the same models.")
+    boolean training;
+
+    @Option(names = "--models", split = ",", description = "With --training: model:batch pairs (default "
+            + "lenet300:60,conv4:60,mlp4096:256).")
+    List<String> models;
+
+    @Option(names = "--modes", split = ",", description = "With --training: dense, masked_dense, sparse, calibrated "
+            + "(default all).")
+    List<String> modes;
+
+    @Option(names = "--backend", description = "With --training: the backend that trains (default auto).")
+    String backend;
+
+    @Option(names = "--torch", negatable = true, description = "With --training: also time PyTorch (default on; "
+            + "skipped with a note when no Python with torch is found).")
+    Boolean torch;
 
     @Override
     public Integer call() throws Exception {
+        if (training) {
+            return TrainingBenchCommand.run(this, spec.commandLine().getParseResult());
+        }
+        for (String opt : List.of("--models", "--modes", "--backend", "--torch")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(opt)) {
+                throw new IllegalArgumentException(opt + " only applies with --training");
+            }
+        }
         if (quick) {
             families = List.of("lenet");
             sparsities = new double[] {0, 50, 90};

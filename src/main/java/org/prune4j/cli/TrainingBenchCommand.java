@@ -1,0 +1,102 @@
+package org.prune4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.Backends;
+import org.prune4j.bench.TrainingBench;
+import org.prune4j.bench.TrainingStepBench;
+import org.prune4j.nn.KernelPolicy;
+import org.prune4j.train.StepCalibration;
+import picocli.CommandLine.ParseResult;
+
+/** {@code prune4j bench --training}: the options of {@link BenchCommand} that apply, checked, then the run. */
+final class TrainingBenchCommand {
+    private static final List<String> SWEEP_ONLY = List.of("--families", "--tokens", "--max-gflop", "--structures",
+            "--precisions", "--calibrate", "--calibration", "--dlmc", "--dlmc-n", "--gpu-only", "--kernels", "--seed");
+    private static final double[] DEFAULT_SPARSITIES = {0, 50, 80, 90, 95, 98};
+
+    private TrainingBenchCommand() {
+    }
+
+    static int run(BenchCommand o, ParseResult parsed) {
+        for (String opt : SWEEP_ONLY) {
+            if (parsed.hasMatchedOption(opt)) {
+                throw new IllegalArgumentException(opt + " belongs to the product sweep and does nothing with --training;"
+                        + " leave it out");
+            }
+        }
+        if (!o.matrices.isEmpty()) {
+            throw new IllegalArgumentException("matrix files belong to the product sweep; --training times models");
+        }
+        List<TrainingStepBench.Spec> specs = o.models == null ? TrainingStepBench.Spec.DEFAULT
+                : o.models.stream().map(TrainingBenchCommand::spec).toList();
+        double[] sparsities = parsed.hasMatchedOption("--sparsities") ? o.sparsities : DEFAULT_SPARSITIES;
+        List<TrainingStepBench.Mode> modes = o.modes == null ? List.of(TrainingStepBench.Mode.values())
+                : o.modes.stream().map(TrainingBenchCommand::mode).toList();
+        int runs = parsed.hasMatchedOption("--runs") ? o.runs : 10;
+        int warmup = o.warmup;
+        if (o.quick) {
+            specs = List.of(new TrainingStepBench.Spec("lenet300", 60));
+            sparsities = new double[] {0, 90};
+            runs = Math.min(runs, 3);
+            warmup = Math.min(warmup, 1);
+        }
+        double[] fractions = Arrays.stream(sparsities).map(s -> {
+            if (!(s >= 0 && s < 100)) {
+                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + s);
+            }
+            return s / 100;
+        }).toArray();
+        Path out = parsed.hasMatchedOption("--out") ? o.out : Path.of("bench-out/training");
+        String name = parsed.hasMatchedOption("--name") ? o.name : "training";
+        String command = ("prune4j bench " + String.join(" ", parsed.originalArgs())).trim();
+        try (Backend be = Backends.routed(Backends.open(o.backend == null ? "auto" : o.backend))) {
+            log("backend " + be.description());
+            KernelPolicy calibrated = KernelPolicy.calibrated(new StepCalibration(be, StepCalibration.defaultFile(), 5,
+                    TrainingBenchCommand::log));
+            var settings = new TrainingBench.Settings(specs, fractions, modes, warmup, runs,
+                    o.torch == null || o.torch, out, name, command);
+            TrainingBench.run(be, settings, calibrated, TrainingBenchCommand::log);
+        }
+        return 0;
+    }
+
+    private static TrainingStepBench.Spec spec(String s) {
+        String[] p = s.split(":");
+        if (p.length != 2) {
+            throw new IllegalArgumentException("--models takes model:batch pairs such as lenet300:60, got '" + s + "'");
+        }
+        int batch;
+        try {
+            batch = Integer.parseInt(p[1].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("batch size of '" + s + "' is not a whole number");
+        }
+        if (batch <= 0) {
+            throw new IllegalArgumentException("batch size of '" + s + "' must be positive");
+        }
+        List<String> known = new ArrayList<>(org.prune4j.nn.Models.NAMES);
+        known.add("mlp4096");
+        if (!known.contains(p[0].trim())) {
+            throw new IllegalArgumentException("unknown model '" + p[0] + "'; choose from " + known);
+        }
+        return new TrainingStepBench.Spec(p[0].trim(), batch);
+    }
+
+    private static TrainingStepBench.Mode mode(String s) {
+        try {
+            return TrainingStepBench.Mode.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown mode '" + s + "'; choose dense, masked_dense, sparse or "
+                    + "calibrated");
+        }
+    }
+
+    private static void log(String line) {
+        System.err.println("[bench] " + line);
+    }
+}
