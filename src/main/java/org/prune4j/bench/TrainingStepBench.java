@@ -45,6 +45,9 @@ public final class TrainingStepBench {
             double copiesPerStep, double bytesPerStep, String kernels) {
     }
 
+    private static final long MIN_ROW_NANOS = 1_000_000_000L;
+    private static final int MAX_RUNS = 5000;
+
     private TrainingStepBench() {
     }
 
@@ -131,19 +134,22 @@ public final class TrainingStepBench {
             for (int i = 0; i < warmup; i++) {
                 step.run(images, labels, 1e-4);
             }
+            // Small models take well under a millisecond a step: keep stepping until the row has
+            // at least a second of steps (and at least `runs`), so one slow step cannot move the median.
             TransferCounter.Snapshot before = be.transfers();
-            double[] ms = new double[runs];
-            for (int i = 0; i < runs; i++) {
+            java.util.List<Double> ms = new java.util.ArrayList<>();
+            long start = System.nanoTime();
+            while (ms.size() < runs || (System.nanoTime() - start < MIN_ROW_NANOS && ms.size() < MAX_RUNS)) {
                 long t0 = System.nanoTime();
                 step.run(images, labels, 1e-4);
                 be.synchronize();
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+                ms.add((System.nanoTime() - t0) / 1e6);
             }
             TransferCounter.Snapshot d = be.transfers().minus(before);
-            Timing t = Timing.of(ms);
+            Timing t = Timing.of(ms.stream().mapToDouble(Double::doubleValue).toArray());
             double vs = dense == null ? 1.0 : t.medianMs() / dense.timing().medianMs();
-            return new Row(spec.model(), spec.batch(), mode, sparsity, t, vs, d.copies() / (double) runs,
-                    d.bytes() / (double) runs, kernelSummary);
+            return new Row(spec.model(), spec.batch(), mode, sparsity, t, vs, d.copies() / (double) ms.size(),
+                    d.bytes() / (double) ms.size(), kernelSummary);
         } finally {
             m.release();
             images.storage().release();

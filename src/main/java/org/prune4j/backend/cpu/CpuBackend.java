@@ -84,10 +84,7 @@ public final class CpuBackend extends CpuTrainingOps implements Backend {
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
         Shapes.same(x, y, "axpy");
-        float[] xd = x.data(), yd = y.data();
-        for (int i = 0; i < xd.length; i++) {
-            yd[i] += alpha * xd[i];
-        }
+        Elementwise.axpy(alpha, x.data(), y.data());
     }
 
     @Override
@@ -111,44 +108,25 @@ public final class CpuBackend extends CpuTrainingOps implements Backend {
     @Override
     public void relu(Tensor x, Tensor out) {
         Shapes.same(x, out, "relu");
-        float[] xd = x.data(), od = out.data();
-        for (int i = 0; i < xd.length; i++) {
-            od[i] = Math.max(xd[i], 0f);
-        }
+        Elementwise.relu(x.data(), out.data());
     }
 
     @Override
     public void reluBackward(Tensor x, Tensor dy, Tensor dx) {
         Shapes.same(x, dy, "reluBackward");
         Shapes.same(x, dx, "reluBackward");
-        float[] xd = x.data(), gd = dy.data(), od = dx.data();
-        for (int i = 0; i < xd.length; i++) {
-            od[i] = xd[i] > 0f ? gd[i] : 0f;
-        }
+        Elementwise.reluBackward(x.data(), dy.data(), dx.data());
     }
 
     @Override
     public void addRowVector(Tensor m, Tensor bias) {
         Shapes.rowVector(m, bias, "addRowVector");
-        float[] md = m.data(), bd = bias.data();
-        int cols = m.cols();
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < cols; j++) {
-                md[i * cols + j] += bd[j];
-            }
-        }
+        Elementwise.addRowVector(m.data(), m.rows(), m.cols(), bias.data());
     }
 
     @Override
     public void sumRows(Tensor m, Tensor out) {
         Shapes.rowVector(m, out, "sumRows");
-        float[] md = m.data(), od = out.data();
-        int cols = m.cols();
-        java.util.Arrays.fill(od, 0f);
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < cols; j++) {
-                od[j] += md[i * cols + j];
-            }
-        }
+        Elementwise.sumRows(m.data(), m.rows(), m.cols(), out.data());
     }
 }

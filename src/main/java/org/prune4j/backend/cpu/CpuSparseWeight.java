@@ -21,6 +21,7 @@ final class CpuSparseWeight implements SparseWeight {
     float[] packX = new float[0];
     float[] packDy = new float[0];
     float[] cscValues;
+    private int[][] panelSplit;
 
     CpuSparseWeight(CsrMatrix pattern) {
         rows = pattern.rows();
@@ -68,18 +69,41 @@ final class CpuSparseWeight implements SparseWeight {
         return "cpu";
     }
 
-    float[] packX(int size) {
+    float[] packX(long size) {
         if (packX.length < size) {
-            packX = new float[size];
+            packX = new float[Math.toIntExact(size)];
         }
         return packX;
     }
 
-    float[] packDy(int size) {
+    float[] packDy(long size) {
         if (packDy.length < size) {
-            packDy = new float[size];
+            packDy = new float[Math.toIntExact(size)];
         }
         return packDy;
+    }
+
+    /**
+     * The pattern cut into {@code count} column panels: {@code split[k][r]} is the first entry
+     * of row r whose column is in panel k or later (columns are sorted within a row), so panel
+     * k of row r is entries {@code split[k][r] .. split[k+1][r]}. Built once per panel count.
+     */
+    int[][] panels(int count) {
+        if (panelSplit == null || panelSplit.length != count + 1) {
+            int[][] split = new int[count + 1][rows];
+            for (int r = 0; r < rows; r++) {
+                int p = rowPtr[r];
+                for (int k = 0; k <= count; k++) {
+                    int c0 = (int) ((long) cols * k / count);
+                    while (p < rowPtr[r + 1] && colIdx[p] < c0) {
+                        p++;
+                    }
+                    split[k][r] = k == count ? rowPtr[r + 1] : p;
+                }
+            }
+            panelSplit = split;
+        }
+        return panelSplit;
     }
 
     static CpuSparseWeight of(SparseWeight w, String op) {
