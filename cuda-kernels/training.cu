@@ -80,15 +80,17 @@ P4J_KERNEL void p4j_transpose_batched(int rows, int cols, const float* __restric
   }
 }
 
-// cols[(img, oy, ox)][(ch, ky, kx)] = x[img][ch][oy + ky - pad][ox + kx - pad], zero off the image.
+// Feature-major im2col: cols[(ch, ky, kx)][(img, oy, ox)] = x[img][ch][oy + ky - pad][ox + kx - pad],
+// zero off the image. Consecutive threads take consecutive output pixels, so both sides coalesce.
 P4J_KERNEL void p4j_im2col(int n, int c, int h, int w, int k, int pad, const float* __restrict__ x,
                            float* __restrict__ cols) {
-  const int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, ckk = c * k * k;
-  P4J_TRAIN_FOR(e, (long long)n * oh * ow * ckk) {
-    long long row = e / ckk;
-    int col = (int)(e % ckk);
-    int ox = (int)(row % ow), oy = (int)((row / ow) % oh), img = (int)(row / ((long long)ow * oh));
-    int kx = col % k, ky = (col / k) % k, ch = col / (k * k);
+  const int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  const long long pixels = (long long)n * oh * ow;
+  P4J_TRAIN_FOR(e, (long long)c * k * k * pixels) {
+    long long pix = e % pixels;
+    int row = (int)(e / pixels);
+    int ox = (int)(pix % ow), oy = (int)((pix / ow) % oh), img = (int)(pix / ((long long)ow * oh));
+    int kx = row % k, ky = (row / k) % k, ch = row / (k * k);
     int iy = oy + ky - pad, ix = ox + kx - pad;
     cols[e] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(((size_t)img * c + ch) * h + iy) * w + ix] : 0.f;
   }
@@ -98,7 +100,8 @@ P4J_KERNEL void p4j_im2col(int n, int c, int h, int w, int k, int pad, const flo
 // two threads write one address and the sum order is fixed.
 P4J_KERNEL void p4j_col2im(int n, int c, int h, int w, int k, int pad, const float* __restrict__ cols,
                            float* __restrict__ dx) {
-  const int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, ckk = c * k * k;
+  const int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  const long long pixels = (long long)n * oh * ow;
   P4J_TRAIN_FOR(e, (long long)n * c * h * w) {
     int ix = (int)(e % w), iy = (int)((e / w) % h), ch = (int)((e / ((long long)w * h)) % c);
     int img = (int)(e / ((long long)w * h * c));
@@ -109,11 +112,41 @@ P4J_KERNEL void p4j_col2im(int n, int c, int h, int w, int k, int pad, const flo
       for (int kx = 0; kx < k; kx++) {
         int ox = ix + pad - kx;
         if (ox < 0 || ox >= ow) continue;
-        s += cols[(((size_t)img * oh + oy) * ow + ox) * ckk + (ch * k + ky) * k + kx];
+        s += cols[(size_t)((ch * k + ky) * k + kx) * pixels + ((size_t)img * oh + oy) * ow + ox];
       }
     }
     dx[e] = s;
   }
+}
+
+// dst[j][i][:] = src[i][j][:] for rows x cols blocks of inner values: a convolution's
+// channel x image x pixel output becomes image x channel x pixel, and back.
+P4J_KERNEL void p4j_transpose_blocks(int rows, int cols, long long inner, const float* __restrict__ src,
+                                     float* __restrict__ dst) {
+  P4J_TRAIN_FOR(e, (long long)rows * cols * inner) {
+    long long q = e % inner, block = e / inner;
+    long long j = block % cols, i = block / cols;
+    dst[(j * rows + i) * inner + q] = src[e];
+  }
+}
+
+// t[o][c][i] += bias[c] for t viewed as (any) x channels x inner.
+P4J_KERNEL void p4j_add_channel_bias(long long n, int channels, long long inner, float* __restrict__ t,
+                                     const float* __restrict__ bias) {
+  P4J_TRAIN_FOR(e, n) { t[e] += bias[(e / inner) % channels]; }
+}
+
+// out[c] = sum over o, i of t[o][c][i]: one 256-thread block per channel, summed in double.
+P4J_KERNEL void p4j_sum_channels(long long outer, int channels, long long inner, const float* __restrict__ t,
+                                 float* __restrict__ out) {
+  __shared__ double shared[256];
+  const int c = blockIdx.x;
+  double s = 0;
+  for (long long e = threadIdx.x; e < outer * inner; e += blockDim.x) {
+    s += t[((e / inner) * channels + c) * inner + e % inner];
+  }
+  s = block_sum(s, shared);
+  if (threadIdx.x == 0) out[c] = (float)s;
 }
 
 // ---- pooling -----------------------------------------------------------------------------

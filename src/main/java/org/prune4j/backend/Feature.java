@@ -18,7 +18,7 @@ public enum Feature {
     MASKS,
     /** Persistent CSR weights for training: batch-major forward, both backward products, value gather/scatter. */
     SPARSE_TRAINING,
-    /** im2col, col2im and batched transposes, for convolutions. */
+    /** im2col, col2im, block transposes and channel biases, for convolutions. */
     CONV,
     /** Max pooling and its gradient. */
     POOL,

@@ -9,6 +9,8 @@ import org.prune4j.tensor.Tensor;
  * optimiser) runs where the tensors live. Tensors are row-major; images are
  * {@code n x C x H x W}; activations of fully connected layers are batch-major
  * ({@code batch x features}), the layout they arrive in, and the sparse products take them so.
+ * Products take an {@link ActivationLayout}: batch-major for fully connected layers,
+ * feature-major for a convolution's im2col matrix.
  * Every method is a default that throws {@link UnsupportedOperationException}: a backend
  * overrides the groups it declares in {@link Backend#capabilities()}.
  */
@@ -38,18 +40,25 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "prepareSparse");
     }
 
-    /** {@code y = x W^T}: x is batch x cols, y batch x rows, values the nnz stored weights in CSR order. */
+    /**
+     * The forward product with the stored weights {@code values} (nnz, CSR order): batch-major
+     * {@code y = x W^T} (x batch x cols, y batch x rows) or feature-major {@code y = W x} (x cols
+     * x n, y rows x n).
+     */
     @Requires(Feature.SPARSE_TRAINING)
-    default void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y) {
+    default void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y, ActivationLayout layout) {
         throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "sparseForward");
     }
 
     /**
-     * Both gradients of {@code y = x W^T}: {@code dx = dy W} (skipped when dx is null, as for a
-     * first layer) and {@code dvalues[p] = sum_b dy[b, i] x[b, j]} at each stored (i, j).
+     * Both gradients of {@link #sparseForward}: the input gradient ({@code dx = dy W} batch-major,
+     * {@code W^T dy} feature-major; skipped when dx is null, as for a first layer) and
+     * {@code dvalues[p]}, the weight gradient at each stored (i, j): the dot product of dy's
+     * output i and x's feature j over the examples.
      */
     @Requires(Feature.SPARSE_TRAINING)
-    default void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues) {
+    default void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues,
+            ActivationLayout layout) {
         throw Unsupported.of(name(), Feature.SPARSE_TRAINING, "sparseBackward");
     }
 
@@ -68,9 +77,9 @@ public interface TrainingOps {
     // ---- convolution -------------------------------------------------------------------
 
     /**
-     * Unfolds {@code x} (n x C x H x W) for a k x k stride-1 convolution with zero padding:
-     * {@code cols} is (n * OH * OW) x (C * k * k), rows ordered (image, oy, ox), columns
-     * (channel, ky, kx).
+     * Unfolds {@code x} (n x C x H x W) for a k x k stride-1 convolution with zero padding,
+     * feature-major: {@code cols} is (C * k * k) x (n * OH * OW), rows ordered (channel, ky, kx),
+     * columns (image, oy, ox). Each row is runs of whole input rows, so the unfold is copies.
      */
     @Requires(Feature.CONV)
     default void im2col(Tensor x, int k, int pad, Tensor cols) {
@@ -83,10 +92,26 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.CONV, "col2im");
     }
 
-    /** Treats src as {@code batches x rows x cols} and writes each matrix transposed into dst ({@code batches x cols x rows}). */
+    /**
+     * Treats src as {@code rows x cols} blocks of {@code inner} values and writes it as
+     * {@code cols x rows} blocks: {@code dst[j][i][:] = src[i][j][:]}. A convolution's output
+     * (channels x images x pixels) becomes images x channels x pixels this way, and back.
+     */
     @Requires(Feature.CONV)
-    default void transposeBatched(Tensor src, int batches, int rows, int cols, Tensor dst) {
-        throw Unsupported.of(name(), Feature.CONV, "transposeBatched");
+    default void transposeBlocks(Tensor src, int rows, int cols, int inner, Tensor dst) {
+        throw Unsupported.of(name(), Feature.CONV, "transposeBlocks");
+    }
+
+    /** {@code t[o][c][i] += bias[c]} with t viewed as (any) x channels x inner: a convolution's bias. */
+    @Requires(Feature.CONV)
+    default void addChannelBias(Tensor t, int channels, int inner, Tensor bias) {
+        throw Unsupported.of(name(), Feature.CONV, "addChannelBias");
+    }
+
+    /** {@code out[c] = sum over o, i of t[o][c][i]}: the gradient of {@link #addChannelBias}. */
+    @Requires(Feature.CONV)
+    default void sumChannels(Tensor t, int channels, int inner, Tensor out) {
+        throw Unsupported.of(name(), Feature.CONV, "sumChannels");
     }
 
     // ---- pooling -----------------------------------------------------------------------

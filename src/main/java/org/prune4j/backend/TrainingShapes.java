@@ -10,29 +10,41 @@ public final class TrainingShapes {
     private TrainingShapes() {
     }
 
-    /** {@code y = x W^T}: returns the batch. */
-    public static int sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y) {
+    /** Checks a sparse forward product; returns the number of examples. */
+    public static int sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y, ActivationLayout layout) {
         values(w, values, "sparseForward");
-        batchMajor(x, w.cols(), "sparseForward x");
-        batchMajor(y, w.rows(), "sparseForward y");
-        if (x.rows() != y.rows()) {
-            throw new IllegalArgumentException("sparseForward: x has " + x.rows() + " rows (examples) but y has "
-                    + y.rows());
+        int n = examples(x, w.cols(), layout, "sparseForward x");
+        if (examples(y, w.rows(), layout, "sparseForward y") != n) {
+            throw new IllegalArgumentException("sparseForward: x (" + x.shapeString() + ") and y (" + y.shapeString()
+                    + ") must hold the same number of examples");
         }
-        return x.rows();
+        return n;
     }
 
-    public static int sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues) {
+    /** Checks a sparse backward product; returns the number of examples. */
+    public static int sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues,
+            ActivationLayout layout) {
         values(w, values, "sparseBackward");
         values(w, dvalues, "sparseBackward (gradient)");
-        batchMajor(dy, w.rows(), "sparseBackward dy");
-        batchMajor(x, w.cols(), "sparseBackward x");
-        if (dx != null) {
-            batchMajor(dx, w.cols(), "sparseBackward dx");
-            sameRows(dy, dx, "sparseBackward");
+        int n = examples(dy, w.rows(), layout, "sparseBackward dy");
+        if (examples(x, w.cols(), layout, "sparseBackward x") != n
+                || (dx != null && examples(dx, w.cols(), layout, "sparseBackward dx") != n)) {
+            throw new IllegalArgumentException("sparseBackward: dy (" + dy.shapeString() + "), x (" + x.shapeString()
+                    + ")" + (dx == null ? "" : " and dx (" + dx.shapeString() + ")")
+                    + " must hold the same number of examples");
         }
-        sameRows(dy, x, "sparseBackward");
-        return x.rows();
+        return n;
+    }
+
+    /** The examples of a matrix holding {@code features} per example in this layout. */
+    private static int examples(Tensor t, int features, ActivationLayout layout, String what) {
+        boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
+        if (!t.isMatrix() || (batchMajor ? t.cols() : t.rows()) != features) {
+            throw new IllegalArgumentException(what + " must be " + (batchMajor ? "examples x " + features
+                    : features + " x examples") + " (" + layout.name().toLowerCase(java.util.Locale.ROOT) + "), got "
+                    + t.shapeString());
+        }
+        return batchMajor ? t.rows() : t.cols();
     }
 
     public static void gatherScatter(SparseWeight w, Tensor dense, Tensor values, String op) {
@@ -47,19 +59,6 @@ public final class TrainingShapes {
         if (values.size() != w.nnz()) {
             throw new IllegalArgumentException(op + ": the pattern stores " + w.nnz() + " weights but the values tensor "
                     + "has " + values.size());
-        }
-    }
-
-    private static void batchMajor(Tensor t, int features, String what) {
-        if (!t.isMatrix() || t.cols() != features) {
-            throw new IllegalArgumentException(what + " must be batch x " + features + ", got " + t.shapeString());
-        }
-    }
-
-    private static void sameRows(Tensor a, Tensor b, String op) {
-        if (a.rows() != b.rows()) {
-            throw new IllegalArgumentException(op + ": " + a.shapeString() + " and " + b.shapeString()
-                    + " must have the same batch");
         }
     }
 
@@ -81,18 +80,29 @@ public final class TrainingShapes {
     }
 
     public static void cols(int[] d, int k, Tensor cols, String op) {
-        long rows = (long) d[0] * d[4] * d[5], width = (long) d[1] * k * k;
-        if (!cols.isMatrix() || cols.rows() != rows || cols.cols() != width) {
-            throw new IllegalArgumentException(op + ": the column matrix must be " + rows + "x" + width
-                    + " (images x output pixels by channels x kernel area), got " + cols.shapeString());
+        long pixels = (long) d[0] * d[4] * d[5], features = (long) d[1] * k * k;
+        if (!cols.isMatrix() || cols.rows() != features || cols.cols() != pixels) {
+            throw new IllegalArgumentException(op + ": the column matrix must be " + features + "x" + pixels
+                    + " (channels x kernel area by images x output pixels), got " + cols.shapeString());
         }
     }
 
-    public static void transposeBatched(Tensor src, int batches, int rows, int cols, Tensor dst) {
-        long n = (long) batches * rows * cols;
-        if (batches < 0 || rows < 0 || cols < 0 || src.size() != n || dst.size() != n) {
-            throw new IllegalArgumentException("transposeBatched: " + batches + " matrices of " + rows + "x" + cols
+    public static void transposeBlocks(Tensor src, int rows, int cols, int inner, Tensor dst) {
+        long n = (long) rows * cols * inner;
+        if (rows < 0 || cols < 0 || inner < 0 || src.size() != n || dst.size() != n) {
+            throw new IllegalArgumentException("transposeBlocks: " + rows + " x " + cols + " blocks of " + inner
                     + " need " + n + " values in src and dst, got " + src.size() + " and " + dst.size());
+        }
+    }
+
+    public static void channels(Tensor t, int channels, int inner, Tensor perChannel, String op) {
+        if (channels <= 0 || inner < 0 || t.size() % ((long) channels * Math.max(inner, 1)) != 0) {
+            throw new IllegalArgumentException(op + ": " + t.shapeString() + " is not (any) x " + channels + " x "
+                    + inner);
+        }
+        if (perChannel.size() != channels) {
+            throw new IllegalArgumentException(op + ": the per-channel vector needs " + channels + " values, got "
+                    + perChannel.size());
         }
     }
 

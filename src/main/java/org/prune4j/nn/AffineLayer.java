@@ -1,38 +1,53 @@
 package org.prune4j.nn;
 
 import java.util.List;
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.Backend;
 import org.prune4j.tensor.Tensor;
 
 /**
- * What Linear and Conv2d share: a masked weight (outputs x inputs) and a bias applied to a
- * matrix of input rows, {@code y = x W^T + b}, through the dense-or-sparse {@link WeightProduct}.
- * Subclasses only say how their input becomes rows (identity; im2col) and back.
+ * What Linear and Conv2d share: a masked weight (outputs x inputs) and a bias, applied through
+ * the dense-or-sparse {@link WeightProduct} to activations in the subclass's layout (batch-major
+ * rows for Linear, the feature-major im2col matrix for Conv2d). Subclasses only say how their
+ * input becomes that matrix and back.
  */
 abstract class AffineLayer implements WeightedLayer {
     protected final Parameter weight;
     protected final Parameter bias;
     private final WeightProduct product;
 
-    AffineLayer(String name, int outputs, int inputs, int fanIn, int fanOut) {
+    AffineLayer(String name, int outputs, int inputs, int fanIn, int fanOut, ActivationLayout layout) {
         this.weight = new Parameter(name + ".weight", Parameter.Kind.WEIGHT, Tensor.zeros(outputs, inputs), fanIn, fanOut);
         this.bias = new Parameter(name + ".bias", Parameter.Kind.BIAS, Tensor.zeros(outputs), fanIn, fanOut);
-        this.product = new WeightProduct(weight);
+        this.product = new WeightProduct(weight, layout);
     }
 
-    /** {@code rows W^T + b}. */
-    final Tensor affine(Tensor rows, Pass pass) {
-        Tensor y = product.forward(rows, pass);
+    /** The product plus the bias, on the activation matrix in this layer's layout. */
+    final Tensor affine(Tensor x, Pass pass) {
+        Tensor y = product.forward(x, pass);
         Backend be = pass.backend();
-        be.addRowVector(y, bias.resident(be));
+        if (product.layout() == ActivationLayout.BATCH_MAJOR) {
+            be.addRowVector(y, bias.resident(be));
+        } else {
+            be.addChannelBias(y, y.rows(), y.cols(), bias.resident(be));
+        }
         return y;
     }
 
-    /** Sets the weight and bias gradients from dL/dy and returns dL/d(rows), or null when not wanted. */
-    final Tensor affineBackward(Tensor dy, Tensor rows, Pass pass, boolean inputGradient) {
+    /** Sets the weight and bias gradients from dL/dy and returns dL/dx, or null when not wanted. */
+    final Tensor affineBackward(Tensor dy, Tensor x, Pass pass, boolean inputGradient) {
         Backend be = pass.backend();
-        be.sumRows(dy, bias.residentGrad(be));
-        return product.backward(dy, rows, pass, inputGradient);
+        if (product.layout() == ActivationLayout.BATCH_MAJOR) {
+            be.sumRows(dy, bias.residentGrad(be));
+        } else {
+            be.sumChannels(dy, dy.rows(), dy.cols(), bias.residentGrad(be));
+        }
+        return product.backward(dy, x, pass, inputGradient);
+    }
+
+    @Override
+    public final ActivationLayout layout() {
+        return product.layout();
     }
 
     @Override

@@ -1,13 +1,15 @@
 package org.prune4j.nn;
 
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.Backend;
 import org.prune4j.tensor.Tensor;
 
 /**
  * 2-D convolution, stride 1, square kernel, zero padding, as im2col followed by the weight
  * product: the weight is stored as outChannels x (inChannels * k * k), so a masked conv uses
- * the same dense or sparse kernels as a Linear layer. The product's (image, pixel) x channel
- * rows become image x channel x pixel with a batched transpose, on the backend like the rest.
+ * the same dense or sparse kernels as a Linear layer, on the feature-major im2col matrix
+ * ((channel, ky, kx) x (image, pixel)): {@code W cols} is channel x (image, pixel), which one
+ * block transpose makes image x channel x pixel.
  */
 public final class Conv2d extends AffineLayer {
     private final int inC;
@@ -20,7 +22,7 @@ public final class Conv2d extends AffineLayer {
 
     public Conv2d(String name, int inChannels, int outChannels, int kernel, int padding) {
         super(name, checked(name, inChannels, outChannels, kernel, padding), inChannels * kernel * kernel,
-                inChannels * kernel * kernel, outChannels * kernel * kernel);
+                inChannels * kernel * kernel, outChannels * kernel * kernel, ActivationLayout.FEATURE_MAJOR);
         this.inC = inChannels;
         this.outC = outChannels;
         this.k = kernel;
@@ -53,20 +55,20 @@ public final class Conv2d extends AffineLayer {
         }
         pass = p;
         Backend be = p.backend();
-        cols = p.buffer(this, "cols", n * oh * ow, inC * k * k);
+        cols = p.buffer(this, "cols", inC * k * k, n * oh * ow);
         be.im2col(x, k, pad, cols);
-        Tensor rows = affine(cols, p);
+        Tensor channelMajor = affine(cols, p);
         Tensor y = p.buffer(this, "y", n, outC, oh, ow);
-        be.transposeBatched(rows, n, oh * ow, outC, y);
+        be.transposeBlocks(channelMajor, outC, n, oh * ow, y);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
         Backend be = pass.backend();
-        Tensor rows = pass.buffer(this, "dyRows", n * oh * ow, outC);
-        be.transposeBatched(dy, n, outC, oh * ow, rows);
-        Tensor dcols = affineBackward(rows, cols, pass, inputGradient);
+        Tensor channelMajor = pass.buffer(this, "dyChannels", outC, n * oh * ow);
+        be.transposeBlocks(dy, n, outC, oh * ow, channelMajor);
+        Tensor dcols = affineBackward(channelMajor, cols, pass, inputGradient);
         if (!inputGradient) {
             return null;
         }

@@ -10,7 +10,7 @@ public final class Linear extends AffineLayer {
     private Pass pass;
 
     public Linear(String name, int in, int out) {
-        super(name, checked(name, in, out), in, in, out);
+        super(name, checked(name, in, out), in, in, out, org.prune4j.backend.ActivationLayout.BATCH_MAJOR);
         this.in = in;
         this.out = out;
     }

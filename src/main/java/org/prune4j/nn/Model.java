@@ -152,7 +152,7 @@ public final class Model {
             Layer l = layers.get(i);
             if (l instanceof WeightedLayer w) {
                 int[] ws = w.weight().shape();
-                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(s), i > firstTrainedLayer));
+                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(s), i > firstTrainedLayer, w.layout()));
             }
             s = l.outputShape(s);
         }

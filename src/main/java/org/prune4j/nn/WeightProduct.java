@@ -1,23 +1,31 @@
 package org.prune4j.nn;
 
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Op;
 import org.prune4j.tensor.Tensor;
 
 /**
- * {@code y = x W^T} for a masked weight W (outputs x inputs) and its two gradients, with x
- * batch-major as it arrives: either dense GEMMs on the masked matrix or, on the sparse path, the
- * backend's persistent-CSR products on the weight's stored entries (forward, input gradient
- * over the column index, weight gradient at the pattern). The sparse form is built when the
- * path is chosen or the mask changes, never per step. Linear and Conv2d (on its im2col matrix)
- * share it.
+ * The product of a masked weight W (outputs x inputs) with activations in the layout they come
+ * in, and its two gradients: batch-major {@code y = x W^T} for a fully connected layer,
+ * feature-major {@code y = W x} for a convolution's im2col matrix. Either dense GEMMs on the
+ * masked matrix or, on the sparse path, the backend's persistent-CSR products on the weight's
+ * stored entries (forward, input gradient over the column index, weight gradient at the
+ * pattern); the sparse form is built when the path is chosen or the mask changes, never per
+ * step. Linear and Conv2d use it; the kernel calibration times it alone.
  */
-final class WeightProduct {
+public final class WeightProduct {
     private final Parameter weight;
+    private final ActivationLayout layout;
     private boolean sparse;
 
-    WeightProduct(Parameter weight) {
+    public WeightProduct(Parameter weight, ActivationLayout layout) {
         this.weight = weight;
+        this.layout = layout;
+    }
+
+    public ActivationLayout layout() {
+        return layout;
     }
 
     /** Sets the path for the weight's present density and this layer shape; returns a line for the log. */
@@ -33,40 +41,61 @@ final class WeightProduct {
                 what, threshold, shape, policy.source());
     }
 
-    /** Forces the path, for calibration and benchmarks. */
-    void use(boolean sparsePath) {
+    /** Forces the path; the sparse one needs a mask. */
+    public void use(boolean sparsePath) {
         sparse = sparsePath;
     }
 
-    boolean isSparse() {
+    public boolean isSparse() {
         return sparse && weight.mask() != null;
     }
 
-    Tensor forward(Tensor x, Pass pass) {
+    private int examples(Tensor t) {
+        return layout == ActivationLayout.BATCH_MAJOR ? t.rows() : t.cols();
+    }
+
+    private Tensor activation(Pass pass, String name, int features, int n) {
+        return layout == ActivationLayout.BATCH_MAJOR ? pass.buffer(this, name, n, features)
+                : pass.buffer(this, name, features, n);
+    }
+
+    public Tensor forward(Tensor x, Pass pass) {
         Backend be = pass.backend();
-        Tensor y = pass.buffer(this, "y", x.rows(), weight.shape()[0]);
+        Tensor y = activation(pass, "y", weight.shape()[0], examples(x));
         if (isSparse()) {
             SparseForm f = weight.sparse(be);
-            be.sparseForward(f.pattern(), f.values(), x, y);
-        } else {
+            be.sparseForward(f.pattern(), f.values(), x, y, layout);
+        } else if (layout == ActivationLayout.BATCH_MAJOR) {
             be.gemm(Op.N, Op.T, 1f, x, weight.resident(be), 0f, y);
+        } else {
+            be.gemm(Op.N, Op.N, 1f, weight.resident(be), x, 0f, y);
         }
         return y;
     }
 
     /** Sets the weight gradient from dL/dy and returns dL/dx, or null when it is not wanted. */
-    Tensor backward(Tensor dy, Tensor x, Pass pass, boolean inputGradient) {
+    public Tensor backward(Tensor dy, Tensor x, Pass pass, boolean inputGradient) {
         Backend be = pass.backend();
-        Tensor dx = inputGradient ? pass.buffer(this, "dx", dy.rows(), weight.shape()[1]) : null;
+        Tensor dx = inputGradient ? activation(pass, "dx", weight.shape()[1], examples(dy)) : null;
         if (isSparse()) {
             SparseForm f = weight.sparse(be);
-            be.sparseBackward(f.pattern(), f.values(), dy, x, dx, f.grads());
+            be.sparseBackward(f.pattern(), f.values(), dy, x, dx, f.grads(), layout);
             return dx;
         }
-        be.gemm(Op.T, Op.N, 1f, dy, x, 0f, weight.residentGrad(be));
+        boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
+        Tensor g = weight.residentGrad(be);
+        if (batchMajor) {
+            be.gemm(Op.T, Op.N, 1f, dy, x, 0f, g);
+        } else {
+            be.gemm(Op.N, Op.T, 1f, dy, x, 0f, g);
+        }
         weight.gradWrittenDense();
         if (dx != null) {
-            be.gemm(Op.N, Op.N, 1f, dy, weight.resident(be), 0f, dx);
+            if (batchMajor) {
+                be.gemm(Op.N, Op.N, 1f, dy, weight.resident(be), 0f, dx);
+            } else {
+                be.gemm(Op.T, Op.N, 1f, weight.resident(be), dy, 0f, dx);
+            }
         }
         return dx;
     }

@@ -11,7 +11,12 @@ public interface WeightedLayer extends Layer {
     /** As {@link #chooseKernel(KernelPolicy, LayerShape)} for a batch of one through this layer alone. */
     default String chooseKernel(KernelPolicy policy) {
         int[] s = weight().shape();
-        return chooseKernel(policy, new LayerShape(s[0], s[1], 1, true));
+        return chooseKernel(policy, new LayerShape(s[0], s[1], 1, true, layout()));
+    }
+
+    /** How this layer's weight product takes its activations. */
+    default org.prune4j.backend.ActivationLayout layout() {
+        return org.prune4j.backend.ActivationLayout.BATCH_MAJOR;
     }
 
     /** Rows of the weight product per example, for an input of this shape: 1, or a convolution's output pixels. */

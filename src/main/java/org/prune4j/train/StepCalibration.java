@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.Backend;
 import org.prune4j.nn.Adam;
 import org.prune4j.nn.KernelPolicy;
 import org.prune4j.nn.LayerShape;
-import org.prune4j.nn.Linear;
+import org.prune4j.nn.WeightProduct;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.Pass;
 import org.prune4j.nn.Workspace;
@@ -29,8 +30,8 @@ import org.prune4j.tensor.Tensor;
 /**
  * Where the sparse kernels win a whole training step, per layer shape: for each density of a
  * short ladder it times one layer's step (forward product, weight gradient, input gradient when
- * the layer needs it, Adam update of what it trains) on the masked dense GEMMs and on the
- * persistent-CSR kernels, and records the density below which the sparse step is faster. Each
+ * the layer needs it, Adam update of the weight) in the layer's activation layout on the masked
+ * dense GEMMs and on the persistent-CSR kernels, and records the density below which the sparse step is faster. Each
  * shape is measured once per machine and backend and cached in a JSON file
  * ({@code ~/.prune4j/step-calibration.json} by default), so only a first run pays a few seconds
  * per new shape. This is the policy training uses by default.
@@ -45,14 +46,15 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
     }
 
     /** One layer shape on one backend. */
-    public record Entry(String backend, int outputs, int inputs, int rows, boolean inputGradient, double crossover,
-            List<Point> points, String date) {
+    public record Entry(String backend, int outputs, int inputs, int rows, boolean inputGradient,
+            ActivationLayout layout, double crossover, List<Point> points, String date) {
         String key() {
-            return key(backend, new LayerShape(outputs, inputs, rows, inputGradient));
+            return key(backend, new LayerShape(outputs, inputs, rows, inputGradient, layout));
         }
 
         static String key(String backend, LayerShape s) {
-            return backend + "|" + s.outputs() + "x" + s.inputs() + "|" + s.rows() + "|" + s.inputGradient();
+            return backend + "|" + s.outputs() + "x" + s.inputs() + "|" + s.rows() + "|" + s.inputGradient() + "|"
+                    + s.layout();
         }
     }
 
@@ -78,7 +80,9 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         if (Files.exists(file)) {
             try {
                 for (Entry e : JSON.readValue(file.toFile(), Table.class).entries()) {
-                    entries.put(e.key(), e);
+                    if (e.layout() != null) {
+                        entries.put(e.key(), e);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 log.accept("calibration " + file + " unreadable (" + e.getMessage() + "); measuring again");
@@ -126,19 +130,23 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         double prevDensity = 1, prevRatio = Double.NaN;
         try (Workspace ws = Workspace.caching(backend)) {
             Rng rng = new Rng(shape.hashCode());
-            Tensor x = backend.resident(Tensor.uniform(rng, -1, 1, shape.rows(), shape.inputs()));
-            Tensor dy = backend.resident(Tensor.uniform(rng, -1e-3f, 1e-3f, shape.rows(), shape.outputs()));
+            boolean batchMajor = shape.layout() == ActivationLayout.BATCH_MAJOR;
+            Tensor x = backend.resident(batchMajor ? Tensor.uniform(rng, -1, 1, shape.rows(), shape.inputs())
+                    : Tensor.uniform(rng, -1, 1, shape.inputs(), shape.rows()));
+            Tensor dy = backend.resident(batchMajor ? Tensor.uniform(rng, -1e-3f, 1e-3f, shape.rows(), shape.outputs())
+                    : Tensor.uniform(rng, -1e-3f, 1e-3f, shape.outputs(), shape.rows()));
             for (double d : LADDER) {
-                Linear layer = new Linear("calibrate", shape.inputs(), shape.outputs());
-                Parameter w = layer.weight();
-                w.value().copyFromHost(Tensor.uniform(rng, -0.1f, 0.1f, shape.outputs(), shape.inputs()).data());
+                Parameter w = new Parameter("calibrate", Parameter.Kind.WEIGHT,
+                        Tensor.uniform(rng, -0.1f, 0.1f, shape.outputs(), shape.inputs()), shape.inputs(),
+                        shape.outputs());
                 w.setMask(Mask.randomExact(shape.outputs(), shape.inputs(), d, rng));
+                WeightProduct product = new WeightProduct(w, shape.layout());
                 if (denseMs == null) {
-                    layer.useSparseKernel(false);
-                    denseMs = time(layer, x, dy, shape.inputGradient(), ws);
+                    product.use(false);
+                    denseMs = time(product, w, x, dy, shape.inputGradient(), ws);
                 }
-                layer.useSparseKernel(true);
-                double sparseMs = time(layer, x, dy, shape.inputGradient(), ws);
+                product.use(true);
+                double sparseMs = time(product, w, x, dy, shape.inputGradient(), ws);
                 w.release();
                 points.add(new Point(d, denseMs, sparseMs));
                 double ratio = sparseMs / denseMs;
@@ -155,7 +163,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         log.accept(String.format("calibrated %s on %s: sparse step wins below density %.3f (%.1f s)", shape,
                 backend.name(), crossover, (System.nanoTime() - t0) / 1e9));
         return new Entry(backend.description(), shape.outputs(), shape.inputs(), shape.rows(), shape.inputGradient(),
-                crossover, points, LocalDate.now().toString());
+                shape.layout(), crossover, points, LocalDate.now().toString());
     }
 
     /**
@@ -168,15 +176,16 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         return Math.exp(Math.log(high) + f * (Math.log(low) - Math.log(high)));
     }
 
-    private double time(Linear layer, Tensor x, Tensor dy, boolean inputGradient, Workspace ws) {
+    private double time(WeightProduct product, Parameter w, Tensor x, Tensor dy, boolean inputGradient,
+            Workspace ws) {
         Adam adam = new Adam(0.9, 0.999, 1e-8, 0);
         Pass pass = new Pass(backend, true, new Rng(1), ws);
-        List<Parameter> trained = List.of(layer.weight());
+        List<Parameter> trained = List.of(w);
         double best = Double.POSITIVE_INFINITY;
         for (int i = 0; i < runs + 2; i++) {
             long t0 = System.nanoTime();
-            layer.forward(x, pass);
-            layer.backward(dy, inputGradient);
+            product.forward(x, pass);
+            product.backward(dy, x, pass, inputGradient);
             adam.step(trained, 1e-4, backend);
             backend.synchronize();
             double ms = (System.nanoTime() - t0) / 1e6;

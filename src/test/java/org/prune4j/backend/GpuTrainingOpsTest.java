@@ -89,15 +89,27 @@ class GpuTrainingOpsTest {
         g.gatherValues(sg, dev(g, w), vg);
         assertNear(vc, vg, 0, "gathered values");
         Tensor yc = Tensor.zeros(batch, rows), yg = nan(g, batch, rows);
-        cpu.sparseForward(sc, vc, x, yc);
-        g.sparseForward(sg, vg, dev(g, x), yg);
+        cpu.sparseForward(sc, vc, x, yc, ActivationLayout.BATCH_MAJOR);
+        g.sparseForward(sg, vg, dev(g, x), yg, ActivationLayout.BATCH_MAJOR);
         assertNear(yc, yg, 1e-5, "forward");
         Tensor dxc = Tensor.zeros(batch, cols), dxg = nan(g, batch, cols);
         Tensor gc = Tensor.zeros(sc.nnz()), gg = nan(g, sg.nnz());
-        cpu.sparseBackward(sc, vc, dy, x, dxc, gc);
-        g.sparseBackward(sg, vg, dev(g, dy), dev(g, x), dxg, gg);
+        cpu.sparseBackward(sc, vc, dy, x, dxc, gc, ActivationLayout.BATCH_MAJOR);
+        g.sparseBackward(sg, vg, dev(g, dy), dev(g, x), dxg, gg, ActivationLayout.BATCH_MAJOR);
         assertNear(dxc, dxg, 1e-5, "input gradient");
         assertNear(gc, gg, 1e-5, "weight gradient");
+        // the same products on feature-major activations (a convolution's im2col matrix)
+        Tensor xt = x.transpose(), dyt = dy.transpose();
+        Tensor yfc = Tensor.zeros(rows, batch), yfg = nan(g, rows, batch);
+        cpu.sparseForward(sc, vc, xt, yfc, ActivationLayout.FEATURE_MAJOR);
+        g.sparseForward(sg, vg, dev(g, xt), yfg, ActivationLayout.FEATURE_MAJOR);
+        assertNear(yfc, yfg, 1e-5, "feature-major forward");
+        Tensor dxfc = Tensor.zeros(cols, batch), dxfg = nan(g, cols, batch);
+        Tensor gfc = Tensor.zeros(sc.nnz()), gfg = nan(g, sg.nnz());
+        cpu.sparseBackward(sc, vc, dyt, xt, dxfc, gfc, ActivationLayout.FEATURE_MAJOR);
+        g.sparseBackward(sg, vg, dev(g, dyt), dev(g, xt), dxfg, gfg, ActivationLayout.FEATURE_MAJOR);
+        assertNear(dxfc, dxfg, 1e-5, "feature-major input gradient");
+        assertNear(gfc, gfg, 1e-5, "feature-major weight gradient");
         Tensor back = nan(g, rows, cols);
         g.scatterValues(sg, vg, back);
         assertNear(w, back, 0, "scattered values");
@@ -111,7 +123,7 @@ class GpuTrainingOpsTest {
             int n = c[0], ch = c[1], h = c[2], w = c[3], k = c[4], pad = c[5];
             int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
             Tensor x = Tensor.uniform(rng, -1, 1, n, ch, h, w);
-            Tensor colsC = Tensor.zeros(n * oh * ow, ch * k * k), colsG = nan(g, n * oh * ow, ch * k * k);
+            Tensor colsC = Tensor.zeros(ch * k * k, n * oh * ow), colsG = nan(g, ch * k * k, n * oh * ow);
             cpu.im2col(x, k, pad, colsC);
             g.im2col(dev(g, x), k, pad, colsG);
             assertNear(colsC, colsG, 0, "im2col");
@@ -121,10 +133,19 @@ class GpuTrainingOpsTest {
             assertNear(dxC, dxG, 1e-6, "col2im");
         }
         Tensor src = Tensor.uniform(rng, -1, 1, 3, 45, 70);
-        Tensor tc = Tensor.zeros(3, 70, 45), tg = nan(g, 3, 70, 45);
-        cpu.transposeBatched(src, 3, 45, 70, tc);
-        g.transposeBatched(dev(g, src), 3, 45, 70, tg);
-        assertNear(tc, tg, 0, "transposeBatched");
+        Tensor tc = Tensor.zeros(45, 3, 70), tg = nan(g, 45, 3, 70);
+        cpu.transposeBlocks(src, 3, 45, 70, tc);
+        g.transposeBlocks(dev(g, src), 3, 45, 70, tg);
+        assertNear(tc, tg, 0, "transposeBlocks");
+        Tensor bias = Tensor.uniform(rng, -1, 1, 45);
+        Tensor bc = src.copy(), bg = dev(g, src);
+        cpu.addChannelBias(bc, 45, 70, bias);
+        g.addChannelBias(bg, 45, 70, dev(g, bias));
+        assertNear(bc, bg, 1e-6, "addChannelBias");
+        Tensor sc = Tensor.zeros(45), sg = nan(g, 45);
+        cpu.sumChannels(bc, 45, 70, sc);
+        g.sumChannels(bg, 45, 70, sg);
+        assertNear(sc, sg, 1e-4, "sumChannels");
     }
 
     @Test

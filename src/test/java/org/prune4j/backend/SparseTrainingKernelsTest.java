@@ -21,8 +21,8 @@ import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 
 /**
- * The persistent-CSR products of sparse training (batch-major forward, input gradient over the
- * column index, weight gradient at the pattern) against double-precision dense products of the
+ * The persistent-CSR products of sparse training (forward, input gradient over the column index,
+ * weight gradient at the pattern, in both activation layouts) against double-precision dense products of the
  * masked weight, on fresh random inputs: batches that are not a multiple of the kernels' tile,
  * 1x1, empty rows, all-zero and fully dense patterns.
  */
@@ -31,44 +31,54 @@ class SparseTrainingKernelsTest {
     private final Backend be = new CpuBackend(new JavaGemm());
 
     static Stream<Object[]> cases() {
-        int[][] shapes = {{1, 1, 1}, {37, 53, 1}, {64, 100, 60}, {19, 130, 65}, {33, 20, 129}, {200, 150, 256}};
+        int[][] shapes = {{1, 1, 1}, {37, 53, 1}, {64, 100, 60}, {19, 130, 65}, {33, 20, 129}, {200, 150, 256},
+            {16, 27, 1500}};
         List<Object[]> out = new ArrayList<>();
-        for (int[] s : shapes) {
-            for (Kind k : Kind.values()) {
-                out.add(new Object[] {s[0], s[1], s[2], k});
+        for (ActivationLayout layout : ActivationLayout.values()) {
+            for (int[] s : shapes) {
+                for (Kind k : Kind.values()) {
+                    out.add(new Object[] {layout, s[0], s[1], s[2], k});
+                }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}x{1} batch {2} {3}")
+    /** {@code t} as examples x features, whatever its layout. */
+    private static Tensor batchMajor(Tensor t, ActivationLayout layout) {
+        return layout == ActivationLayout.BATCH_MAJOR ? t : t.transpose();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} n={3} {4}")
     @MethodSource("cases")
-    void productsMatchTheDenseMaskedReference(int rows, int cols, int batch, Kind kind) {
+    void productsMatchTheDenseMaskedReference(ActivationLayout layout, int rows, int cols, int batch, Kind kind) {
         Rng rng = new Rng(SEED ^ (rows * 7919L + cols * 31L + batch * 131L + kind.ordinal()));
         Mask mask = TestMasks.unstructured(rows, cols, kind, rng);
         Tensor w = mask.apply(Tensor.uniform(rng, -1, 1, rows, cols));
-        Tensor x = Tensor.uniform(rng, -1, 1, batch, cols);
-        Tensor dy = Tensor.uniform(rng, -1, 1, batch, rows);
+        boolean bm = layout == ActivationLayout.BATCH_MAJOR;
+        Tensor x = bm ? Tensor.uniform(rng, -1, 1, batch, cols) : Tensor.uniform(rng, -1, 1, cols, batch);
+        Tensor dy = bm ? Tensor.uniform(rng, -1, 1, batch, rows) : Tensor.uniform(rng, -1, 1, rows, batch);
+        Tensor xb = batchMajor(x, layout), dyb = batchMajor(dy, layout);
         SparseWeight sw = be.prepareSparse(CsrMatrix.pattern(mask));
         Tensor values = Tensor.zeros(sw.nnz());
         be.gatherValues(sw, w, values);
-        String what = rows + "x" + cols + " batch " + batch + " " + kind + " seed " + SEED;
+        String what = layout + " " + rows + "x" + cols + " n " + batch + " " + kind + " seed " + SEED;
 
-        Tensor y = Tensor.filled(Float.NaN, batch, rows);
-        be.sparseForward(sw, values, x, y);
+        Tensor y = bm ? Tensor.filled(Float.NaN, batch, rows) : Tensor.filled(Float.NaN, rows, batch);
+        be.sparseForward(sw, values, x, y, layout);
         double[] abs = new double[batch * rows];
-        double[] want = Reference.gemm(false, true, 1.0, x, w, 0.0, null, batch, rows, cols, abs);
-        Reference.assertClose(y.data(), want, abs, cols, "forward " + what);
+        double[] want = Reference.gemm(false, true, 1.0, xb, w, 0.0, null, batch, rows, cols, abs);
+        Reference.assertClose(batchMajor(y, layout).data(), want, abs, cols, "forward " + what);
 
-        Tensor dx = Tensor.filled(Float.NaN, batch, cols);
+        Tensor dx = bm ? Tensor.filled(Float.NaN, batch, cols) : Tensor.filled(Float.NaN, cols, batch);
         Tensor dv = Tensor.filled(Float.NaN, sw.nnz());
-        be.sparseBackward(sw, values, dy, x, dx, dv);
+        be.sparseBackward(sw, values, dy, x, dx, dv, layout);
         double[] absDx = new double[batch * cols];
-        double[] wantDx = Reference.gemm(false, false, 1.0, dy, w, 0.0, null, batch, cols, rows, absDx);
-        Reference.assertClose(dx.data(), wantDx, absDx, rows, "input gradient " + what);
+        double[] wantDx = Reference.gemm(false, false, 1.0, dyb, w, 0.0, null, batch, cols, rows, absDx);
+        Reference.assertClose(batchMajor(dx, layout).data(), wantDx, absDx, rows, "input gradient " + what);
 
         double[] absG = new double[rows * cols];
-        double[] fullG = Reference.gemm(true, false, 1.0, dy, x, 0.0, null, rows, cols, batch, absG);
+        double[] fullG = Reference.gemm(true, false, 1.0, dyb, xb, 0.0, null, rows, cols, batch, absG);
         CsrMatrix p = CsrMatrix.pattern(mask);
         double[] wantG = new double[sw.nnz()], wantAbs = new double[sw.nnz()];
         for (int i = 0; i < rows; i++) {
@@ -80,7 +90,7 @@ class SparseTrainingKernelsTest {
         Reference.assertClose(dv.data(), wantG, wantAbs, batch, "weight gradient " + what);
 
         Tensor dv2 = Tensor.filled(Float.NaN, sw.nnz());
-        be.sparseBackward(sw, values, dy, x, null, dv2);
+        be.sparseBackward(sw, values, dy, x, null, dv2, layout);
         assertArrayEquals(dv.data(), dv2.data(), "the weight gradient does not depend on computing dx");
     }
 
@@ -106,8 +116,8 @@ class SparseTrainingKernelsTest {
         Tensor x = Tensor.uniform(rng, -1, 1, 100, 200), dy = Tensor.uniform(rng, -1, 1, 100, 300);
         Tensor g1 = Tensor.zeros(sw.nnz()), g2 = Tensor.zeros(sw.nnz());
         Tensor dx1 = Tensor.zeros(100, 200), dx2 = Tensor.zeros(100, 200);
-        be.sparseBackward(sw, values, dy, x, dx1, g1);
-        be.sparseBackward(sw, values, dy, x, dx2, g2);
+        be.sparseBackward(sw, values, dy, x, dx1, g1, ActivationLayout.BATCH_MAJOR);
+        be.sparseBackward(sw, values, dy, x, dx2, g2, ActivationLayout.BATCH_MAJOR);
         assertArrayEquals(g1.data(), g2.data());
         assertArrayEquals(dx1.data(), dx2.data());
     }
@@ -116,10 +126,12 @@ class SparseTrainingKernelsTest {
     void badShapesAreNamed() {
         SparseWeight sw = be.prepareSparse(CsrMatrix.pattern(Mask.all(4, 5)));
         var e = assertThrows(IllegalArgumentException.class,
-                () -> be.sparseForward(sw, Tensor.zeros(20), Tensor.zeros(3, 4), Tensor.zeros(3, 4)));
-        assertTrue(e.getMessage().contains("batch x 5"), e.getMessage());
+                () -> be.sparseForward(sw, Tensor.zeros(20), Tensor.zeros(3, 4), Tensor.zeros(3, 4),
+                        ActivationLayout.BATCH_MAJOR));
+        assertTrue(e.getMessage().contains("examples x 5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> be.sparseForward(sw, Tensor.zeros(19), Tensor.zeros(3, 5), Tensor.zeros(3, 4)));
+                () -> be.sparseForward(sw, Tensor.zeros(19), Tensor.zeros(3, 5), Tensor.zeros(3, 4),
+                        ActivationLayout.BATCH_MAJOR));
         assertTrue(e.getMessage().contains("stores 20"), e.getMessage());
     }
 }

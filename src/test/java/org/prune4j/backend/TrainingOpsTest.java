@@ -31,7 +31,7 @@ class TrainingOpsTest {
         Tensor x = Tensor.uniform(rng, -1, 1, n, c, h, w);
         int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, outC = 3;
         Tensor weight = Tensor.uniform(rng, -1, 1, outC, c * k * k);
-        Tensor cols = Tensor.filled(Float.NaN, n * oh * ow, c * k * k);
+        Tensor cols = Tensor.filled(Float.NaN, c * k * k, n * oh * ow);
         be.im2col(x, k, pad, cols);
         for (int img = 0; img < n; img++) {
             for (int o = 0; o < outC; o++) {
@@ -46,7 +46,7 @@ class TrainingOpsTest {
                                     if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                         direct += wv * x.data()[((img * c + ch) * h + iy) * w + ix];
                                     }
-                                    viaCols += wv * cols.get((img * oh + oy) * ow + ox, (ch * k + ky) * k + kx);
+                                    viaCols += wv * cols.get((ch * k + ky) * k + kx, (img * oh + oy) * ow + ox);
                                 }
                             }
                         }
@@ -56,23 +56,48 @@ class TrainingOpsTest {
             }
         }
         // col2im is the adjoint: <im2col(x), g> = <x, col2im(g)>.
-        Tensor g = Tensor.uniform(rng, -1, 1, n * oh * ow, c * k * k);
+        Tensor g = Tensor.uniform(rng, -1, 1, c * k * k, n * oh * ow);
         Tensor dx = Tensor.filled(Float.NaN, n, c, h, w);
         be.col2im(g, k, pad, dx);
         assertEquals(dot(cols, g), dot(x, dx), 1e-4 * (1 + Math.abs(dot(cols, g))), "adjoint identity");
     }
 
     @Test
-    void transposeBatchedTransposesEachMatrix() {
-        Tensor src = Tensor.uniform(rng, -1, 1, 3, 37, 45);
-        Tensor dst = Tensor.zeros(3, 45, 37);
-        be.transposeBatched(src, 3, 37, 45, dst);
-        for (int b = 0; b < 3; b++) {
+    void transposeBlocksSwapsTheOuterTwoDimensions() {
+        for (int inner : new int[] {1, 5, 40}) {
+            Tensor src = Tensor.uniform(rng, -1, 1, 37, 45, inner);
+            Tensor dst = Tensor.zeros(45, 37, inner);
+            be.transposeBlocks(src, 37, 45, inner, dst);
             for (int i = 0; i < 37; i++) {
                 for (int j = 0; j < 45; j++) {
-                    assertEquals(src.data()[(b * 37 + i) * 45 + j], dst.data()[(b * 45 + j) * 37 + i]);
+                    for (int q = 0; q < inner; q++) {
+                        assertEquals(src.data()[(i * 45 + j) * inner + q], dst.data()[(j * 37 + i) * inner + q]);
+                    }
                 }
             }
+        }
+    }
+
+    @Test
+    void channelBiasesAddAndSumPerChannel() {
+        int outer = 3, channels = 4, inner = 37;
+        Tensor t = Tensor.uniform(rng, -1, 1, outer, channels, inner);
+        Tensor before = t.copy(), bias = Tensor.uniform(rng, -1, 1, channels);
+        be.addChannelBias(t, channels, inner, bias);
+        double[] want = new double[channels];
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < inner; i++) {
+                    int at = (o * channels + c) * inner + i;
+                    assertEquals(before.data()[at] + bias.data()[c], t.data()[at], 1e-6);
+                    want[c] += t.data()[at];
+                }
+            }
+        }
+        Tensor sums = Tensor.filled(Float.NaN, channels);
+        be.sumChannels(t, channels, inner, sums);
+        for (int c = 0; c < channels; c++) {
+            assertEquals(want[c], sums.data()[c], 1e-4);
         }
     }
 

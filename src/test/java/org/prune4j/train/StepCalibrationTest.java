@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.cpu.CpuBackend;
 import org.prune4j.backend.cpu.JavaGemm;
@@ -38,7 +39,7 @@ class StepCalibrationTest {
         Backend be = new CpuBackend(new JavaGemm());
         Path file = dir.resolve("steps.json");
         List<String> log = new ArrayList<>();
-        LayerShape shape = new LayerShape(24, 40, 8, true);
+        LayerShape shape = new LayerShape(24, 40, 8, true, ActivationLayout.BATCH_MAJOR);
         double c = new StepCalibration(be, file, 1, log::add).crossover(shape).orElseThrow();
         assertTrue(c >= 0 && c <= 1, "crossover " + c);
         assertEquals(1, log.stream().filter(l -> l.startsWith("calibrated")).count(), log.toString());
@@ -71,8 +72,9 @@ class StepCalibrationTest {
             }
         });
         List<String> lines = m.chooseKernels(fake, 60);
-        assertEquals(List.of(new LayerShape(300, 784, 60, false), new LayerShape(100, 300, 60, true),
-                new LayerShape(10, 100, 60, true)), asked);
+        ActivationLayout bm = ActivationLayout.BATCH_MAJOR;
+        assertEquals(List.of(new LayerShape(300, 784, 60, false, bm), new LayerShape(100, 300, 60, true, bm),
+                new LayerShape(10, 100, 60, true, bm)), asked);
         assertTrue(m.weightedLayers().get(0).sparseKernel(), lines.get(0));
         assertFalse(m.weightedLayers().get(1).sparseKernel(), lines.get(1));
     }

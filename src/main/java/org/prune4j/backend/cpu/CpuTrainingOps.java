@@ -1,5 +1,6 @@
 package org.prune4j.backend.cpu;
 
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.TrainingOps;
@@ -30,16 +31,27 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
-    public void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y) {
-        int batch = TrainingShapes.sparseForward(w, values, x, y);
-        BatchMajorSparse.forward(CpuSparseWeight.of(w, "sparseForward"), values.data(), x.data(), batch, y.data());
+    public void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y, ActivationLayout layout) {
+        int n = TrainingShapes.sparseForward(w, values, x, y, layout);
+        CpuSparseWeight c = CpuSparseWeight.of(w, "sparseForward");
+        if (layout == ActivationLayout.BATCH_MAJOR) {
+            BatchMajorSparse.forward(c, values.data(), x.data(), n, y.data());
+        } else {
+            FeatureMajorSparse.forward(c, values.data(), x.data(), n, y.data());
+        }
     }
 
     @Override
-    public void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues) {
-        int batch = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues);
-        BatchMajorSparse.backward(CpuSparseWeight.of(w, "sparseBackward"), values.data(), dy.data(), x.data(), batch,
-                dx == null ? null : dx.data(), dvalues.data());
+    public void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues,
+            ActivationLayout layout) {
+        int n = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues, layout);
+        CpuSparseWeight c = CpuSparseWeight.of(w, "sparseBackward");
+        float[] dxd = dx == null ? null : dx.data();
+        if (layout == ActivationLayout.BATCH_MAJOR) {
+            BatchMajorSparse.backward(c, values.data(), dy.data(), x.data(), n, dxd, dvalues.data());
+        } else {
+            FeatureMajorSparse.backward(c, values.data(), dy.data(), x.data(), n, dxd, dvalues.data());
+        }
     }
 
     @Override
@@ -84,9 +96,21 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
-    public void transposeBatched(Tensor src, int batches, int rows, int cols, Tensor dst) {
-        TrainingShapes.transposeBatched(src, batches, rows, cols, dst);
-        ConvKernels.transposeBatched(src.data(), batches, rows, cols, dst.data());
+    public void transposeBlocks(Tensor src, int rows, int cols, int inner, Tensor dst) {
+        TrainingShapes.transposeBlocks(src, rows, cols, inner, dst);
+        ConvKernels.transposeBlocks(src.data(), rows, cols, inner, dst.data());
+    }
+
+    @Override
+    public void addChannelBias(Tensor t, int channels, int inner, Tensor bias) {
+        TrainingShapes.channels(t, channels, inner, bias, "addChannelBias");
+        ConvKernels.addChannelBias(t.data(), channels, inner, bias.data());
+    }
+
+    @Override
+    public void sumChannels(Tensor t, int channels, int inner, Tensor out) {
+        TrainingShapes.channels(t, channels, inner, out, "sumChannels");
+        ConvKernels.sumChannels(t.data(), channels, inner, out.data());
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.prune4j.backend.cuda;
 
 import java.util.EnumSet;
 import jcuda.driver.JCudaDriver;
+import org.prune4j.backend.ActivationLayout;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Capabilities;
 import org.prune4j.backend.Feature;
@@ -138,38 +139,51 @@ abstract class CudaTrainingOps implements Backend {
     }
 
     @Override
-    public synchronized void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y) {
-        int batch = TrainingShapes.sparseForward(w, values, x, y);
+    public synchronized void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y, ActivationLayout layout) {
+        int n = TrainingShapes.sparseForward(w, values, x, y, layout);
         CudaSparseWeight c = CudaSparseWeight.of(w, "sparseForward");
         try (DeviceOperands ops = operands()) {
-            DeviceBuffer xt = c.scratch(CudaSparseWeight.XT, (long) c.cols * batch);
-            DeviceBuffer yt = c.scratch(CudaSparseWeight.YT, (long) c.rows * batch);
-            transpose(ops.in(x), 1, batch, c.cols, xt);
-            csr(c.rows, batch, c.rowPtr, c.colIdx, ops.in(values), c.rowOrder, xt, yt, c.nnz);
-            transpose(yt, 1, c.rows, batch, ops.out(y));
+            if (layout == ActivationLayout.FEATURE_MAJOR) {
+                csr(c.rows, n, c.rowPtr, c.colIdx, ops.in(values), c.rowOrder, ops.in(x), ops.out(y), c.nnz);
+            } else {
+                DeviceBuffer xt = c.scratch(CudaSparseWeight.XT, (long) c.cols * n);
+                DeviceBuffer yt = c.scratch(CudaSparseWeight.YT, (long) c.rows * n);
+                transpose(ops.in(x), 1, n, c.cols, xt);
+                csr(c.rows, n, c.rowPtr, c.colIdx, ops.in(values), c.rowOrder, xt, yt, c.nnz);
+                transpose(yt, 1, c.rows, n, ops.out(y));
+            }
             ops.finish();
         }
     }
 
     @Override
     public synchronized void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx,
-            Tensor dvalues) {
-        int batch = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues);
+            Tensor dvalues, ActivationLayout layout) {
+        int n = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues, layout);
         CudaSparseWeight c = CudaSparseWeight.of(w, "sparseBackward");
+        boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
         try (DeviceOperands ops = operands()) {
-            DeviceBuffer dyt = c.scratch(CudaSparseWeight.YT, (long) c.rows * batch);
-            transpose(ops.in(dy), 1, batch, c.rows, dyt);
+            // both products want dy and x feature-major (outputs or features x examples)
+            DeviceBuffer dyt = ops.in(dy), xt = ops.in(x);
+            if (batchMajor) {
+                dyt = c.scratch(CudaSparseWeight.YT, (long) c.rows * n);
+                transpose(ops.in(dy), 1, n, c.rows, dyt);
+            }
             if (dx != null) {
                 DeviceBuffer cv = c.scratch(CudaSparseWeight.COLUMN_VALUES, c.nnz);
                 ew("p4j_permute", c.nnz, c.nnz, c.perm, ops.in(values), cv);
-                DeviceBuffer dxt = c.scratch(CudaSparseWeight.DXT, (long) c.cols * batch);
-                csr(c.cols, batch, c.colPtr, c.rowIdx, cv, c.colOrder, dyt, dxt, c.nnz);
-                transpose(dxt, 1, c.cols, batch, ops.out(dx));
+                DeviceBuffer dxt = batchMajor ? c.scratch(CudaSparseWeight.DXT, (long) c.cols * n) : ops.out(dx);
+                csr(c.cols, n, c.colPtr, c.rowIdx, cv, c.colOrder, dyt, dxt, c.nnz);
+                if (batchMajor) {
+                    transpose(dxt, 1, c.cols, n, ops.out(dx));
+                }
             }
-            DeviceBuffer xt = c.scratch(CudaSparseWeight.XT, (long) c.cols * batch);
-            transpose(ops.in(x), 1, batch, c.cols, xt);
+            if (batchMajor) {
+                xt = c.scratch(CudaSparseWeight.XT, (long) c.cols * n);
+                transpose(ops.in(x), 1, n, c.cols, xt);
+            }
             if (c.nnz > 0) {
-                device.launch("p4j_sddmm_f32", CudaBackend.ceil(c.rows, 4), 1, 128, c.rows, batch, c.rowPtr, c.colIdx,
+                device.launch("p4j_sddmm_f32", CudaBackend.ceil(c.rows, 4), 1, 128, c.rows, n, c.rowPtr, c.colIdx,
                         dyt, xt, ops.out(dvalues));
             }
             ops.finish();
@@ -244,10 +258,30 @@ abstract class CudaTrainingOps implements Backend {
     }
 
     @Override
-    public synchronized void transposeBatched(Tensor src, int batches, int rows, int cols, Tensor dst) {
-        TrainingShapes.transposeBatched(src, batches, rows, cols, dst);
+    public synchronized void transposeBlocks(Tensor src, int rows, int cols, int inner, Tensor dst) {
+        TrainingShapes.transposeBlocks(src, rows, cols, inner, dst);
         try (DeviceOperands ops = operands()) {
-            transpose(ops.in(src), batches, rows, cols, ops.out(dst));
+            ew("p4j_transpose_blocks", src.size(), rows, cols, (long) inner, ops.in(src), ops.out(dst));
+            ops.finish();
+        }
+    }
+
+    @Override
+    public synchronized void addChannelBias(Tensor t, int channels, int inner, Tensor bias) {
+        TrainingShapes.channels(t, channels, inner, bias, "addChannelBias");
+        try (DeviceOperands ops = operands()) {
+            ew("p4j_add_channel_bias", t.size(), (long) t.size(), channels, (long) Math.max(inner, 1), ops.inOut(t),
+                    ops.in(bias));
+            ops.finish();
+        }
+    }
+
+    @Override
+    public synchronized void sumChannels(Tensor t, int channels, int inner, Tensor out) {
+        TrainingShapes.channels(t, channels, inner, out, "sumChannels");
+        long outer = t.size() / Math.max(1L, (long) channels * inner);
+        try (DeviceOperands ops = operands()) {
+            device.launch("p4j_sum_channels", channels, 1, 256, outer, channels, (long) inner, ops.in(t), ops.out(out));
             ops.finish();
         }
     }
