@@ -27,7 +27,7 @@ public final class TrainingBench {
 
     /** What to run. */
     public record Settings(List<TrainingStepBench.Spec> specs, double[] sparsities, List<TrainingStepBench.Mode> modes,
-            int warmup, int runs, boolean torch, Path out, String name, String command) {
+            int warmup, int runs, double minRowSeconds, boolean torch, Path out, String name, String command) {
     }
 
     /** Everything measured. */
@@ -43,7 +43,7 @@ public final class TrainingBench {
         List<TrainingStepBench.Row> rows;
         try (ResultsCsv csv = ResultsCsv.open(csvFile, HEADER)) {
             rows = TrainingStepBench.run(be, s.specs(), s.sparsities(), s.modes(), calibrated, s.warmup(), s.runs(),
-                    r -> {
+                    (long) (s.minRowSeconds() * 1e9), r -> {
                         csv.append(csvRow(r), true);
                         log.accept(String.format(Locale.ROOT, "%-9s batch %-4d %-13s %4.0f%%  %9.2f ms  %5.2fx dense"
                                 + "  %s", r.model(), r.batch(), r.mode(), 100 * r.sparsity(), r.timing().medianMs(),
@@ -110,9 +110,12 @@ public final class TrainingBench {
                 .append("\n- command: `").append(s.command()).append("`\n- date: ").append(r.date())
                 .append("\n- PyTorch: ").append(r.torchNote()).append("\n\n");
         b.append("One step = forward, softmax cross-entropy, backward, Adam update, on a batch already in the ")
-                .append("backend's memory; median of ").append(s.runs()).append(" steps after ").append(s.warmup())
-                .append(" warm-up steps. Every layer but the output layer is pruned to the sparsity with an exact ")
-                .append("random mask. `vs dense` is the step's median over the dense step's of the same model.\n\n");
+                .append("backend's memory. A model's configurations are measured in ").append(TrainingStepBench.ROUNDS)
+                .append(" interleaved rounds (so drift of the machine falls on all of them alike), each after ")
+                .append(s.warmup()).append(" warm-up steps; a row is the median of all its steps, at least ")
+                .append(s.runs()).append(" and at least ").append(s.minRowSeconds()).append(" s of them. Every layer but the output layer is pruned ")
+                .append("to the sparsity with an exact random mask. `vs dense` is the row's median over the dense ")
+                .append("step's of the same model.\n\n");
         Map<String, List<TrainingStepBench.Row>> byModel = new LinkedHashMap<>();
         r.rows().forEach(x -> byModel.computeIfAbsent(x.model() + " (batch " + x.batch() + ")", k -> new ArrayList<>())
                 .add(x));

@@ -45,8 +45,11 @@ public final class TrainingStepBench {
             double copiesPerStep, double bytesPerStep, String kernels) {
     }
 
-    private static final long MIN_ROW_NANOS = 1_000_000_000L;
+    /** Steps of every row add up to at least this long, so one slow step cannot move a small model's median. */
+    private static final long MIN_ROW_NANOS = 1_500_000_000L;
     private static final int MAX_RUNS = 5000;
+    /** Interleaved rounds over a model's configurations. */
+    static final int ROUNDS = 3;
 
     private TrainingStepBench() {
     }
@@ -63,52 +66,93 @@ public final class TrainingStepBench {
         return Models.create(name, 1, 28, 28, 10, rng);
     }
 
+    /** One configuration of a model: what {@link #run} measures once per round. */
+    private record Config(Mode mode, double sparsity) {
+    }
+
+    /** The steps of one configuration so far, over the rounds. */
+    private static final class Samples {
+        final List<Double> ms = new ArrayList<>();
+        long copies;
+        long bytes;
+        String kernels = "";
+    }
+
     /**
-     * Runs every spec x mode x sparsity (DENSE once per model, at 0) and hands each row to
-     * {@code sink} as soon as it is measured.
+     * Runs every spec x mode x sparsity (DENSE once per model, at 0) in {@link #ROUNDS}
+     * interleaved rounds, so slow drift of the machine (a shared VM's neighbours, turbo) falls
+     * on every configuration alike instead of on whichever came first; each configuration gets
+     * at least {@code runs} steps and a second of steps over the rounds. A model's rows go to
+     * {@code sink} when its rounds are done.
      */
     public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes,
             KernelPolicy calibrated, int warmup, int runs, Consumer<Row> sink) {
+        return run(be, specs, sparsities, modes, calibrated, warmup, runs, MIN_ROW_NANOS, sink);
+    }
+
+    /** As above, with each row's minimum total of step time ({@code --quick} shortens it). */
+    public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes,
+            KernelPolicy calibrated, int warmup, int runs, long minRowNanos, Consumer<Row> sink) {
         List<Row> rows = new ArrayList<>();
         for (Spec spec : specs) {
             // The JIT compiles each path's kernels on first use: warm them all up before the
             // first row, or whichever is measured first pays for it.
             for (Mode m : List.of(Mode.DENSE, Mode.MASKED_DENSE, Mode.SPARSE)) {
-                measure(be, spec, m, 0.9, calibrated, Math.max(warmup, 10), 3, null);
+                measure(be, spec, new Config(m, 0.9), calibrated, Math.max(warmup, 10), 3, minRowNanos / 2,
+                        new Samples());
             }
-            Row dense = null;
+            List<Config> configs = new ArrayList<>();
             if (modes.contains(Mode.DENSE)) {
-                dense = measure(be, spec, Mode.DENSE, 0, calibrated, warmup, runs, null);
-                rows.add(dense);
-                sink.accept(dense);
+                configs.add(new Config(Mode.DENSE, 0));
             }
             for (Mode mode : modes) {
-                if (mode == Mode.DENSE) {
-                    continue;
+                if (mode != Mode.DENSE) {
+                    for (double s : sparsities) {
+                        configs.add(new Config(mode, s));
+                    }
                 }
-                for (double s : sparsities) {
-                    Row r = measure(be, spec, mode, s, calibrated, warmup, runs, dense);
-                    rows.add(r);
-                    sink.accept(r);
+            }
+            java.util.Map<Config, Samples> samples = new java.util.LinkedHashMap<>();
+            configs.forEach(c -> samples.put(c, new Samples()));
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Config c : configs) {
+                    measure(be, spec, c, calibrated, warmup, Math.max(1, (runs + ROUNDS - 1) / ROUNDS),
+                            minRowNanos / ROUNDS, samples.get(c));
                 }
+            }
+            Samples dense = samples.get(new Config(Mode.DENSE, 0));
+            Double denseMs = dense == null ? null : Timing.of(toArray(dense.ms)).medianMs();
+            for (Config c : configs) {
+                Samples x = samples.get(c);
+                Timing t = Timing.of(toArray(x.ms));
+                Row r = new Row(spec.model(), spec.batch(), c.mode(), c.sparsity(), t,
+                        denseMs == null ? Double.NaN : t.medianMs() / denseMs, x.copies / (double) x.ms.size(),
+                        x.bytes / (double) x.ms.size(), x.kernels);
+                rows.add(r);
+                sink.accept(r);
             }
         }
         return rows;
     }
 
-    static Row measure(Backend be, Spec spec, Mode mode, double sparsity, KernelPolicy calibrated, int warmup,
-            int runs, Row dense) {
+    private static double[] toArray(List<Double> ms) {
+        return ms.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Builds the configuration, warms it up, and adds at least {@code runs} steps and {@code nanos} of steps. */
+    private static void measure(Backend be, Spec spec, Config c, KernelPolicy calibrated, int warmup, int runs,
+            long nanos, Samples out) {
         Rng rng = new Rng(1234);
         Model m = model(spec.model(), rng);
         List<WeightedLayer> layers = m.weightedLayers();
-        if (mode != Mode.DENSE) {
+        if (c.mode() != Mode.DENSE) {
             for (int i = 0; i < layers.size() - 1; i++) {
                 Parameter w = layers.get(i).weight();
                 int[] s = w.shape();
-                w.setMask(Mask.randomExact(s[0], s[1], 1 - sparsity, rng.split(i + 1)));
+                w.setMask(Mask.randomExact(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1)));
             }
         }
-        List<String> kernels = switch (mode) {
+        List<String> kernels = switch (c.mode()) {
             case DENSE, MASKED_DENSE -> m.chooseKernels(KernelPolicy.DENSE);
             case SPARSE -> {
                 for (int i = 0; i < layers.size() - 1; i++) {
@@ -118,7 +162,7 @@ public final class TrainingStepBench {
             }
             case CALIBRATED -> m.chooseKernels(calibrated, spec.batch());
         };
-        String kernelSummary = String.join("; ", kernels.stream().map(k -> k.split(" \\(")[0]).toList());
+        out.kernels = String.join("; ", kernels.stream().map(k -> k.split(" \\(")[0]).toList());
         int[] in = m.inputShape();
         Tensor images = be.allocate(spec.batch(), in[0], in[1], in[2]);
         Tensor labels = be.allocate(spec.batch());
@@ -134,22 +178,19 @@ public final class TrainingStepBench {
             for (int i = 0; i < warmup; i++) {
                 step.run(images, labels, 1e-4);
             }
-            // Small models take well under a millisecond a step: keep stepping until the row has
-            // at least a second of steps (and at least `runs`), so one slow step cannot move the median.
             TransferCounter.Snapshot before = be.transfers();
-            java.util.List<Double> ms = new java.util.ArrayList<>();
+            int taken = 0;
             long start = System.nanoTime();
-            while (ms.size() < runs || (System.nanoTime() - start < MIN_ROW_NANOS && ms.size() < MAX_RUNS)) {
+            while (taken < runs || (System.nanoTime() - start < nanos && taken < MAX_RUNS)) {
                 long t0 = System.nanoTime();
                 step.run(images, labels, 1e-4);
                 be.synchronize();
-                ms.add((System.nanoTime() - t0) / 1e6);
+                out.ms.add((System.nanoTime() - t0) / 1e6);
+                taken++;
             }
             TransferCounter.Snapshot d = be.transfers().minus(before);
-            Timing t = Timing.of(ms.stream().mapToDouble(Double::doubleValue).toArray());
-            double vs = dense == null ? 1.0 : t.medianMs() / dense.timing().medianMs();
-            return new Row(spec.model(), spec.batch(), mode, sparsity, t, vs, d.copies() / (double) ms.size(),
-                    d.bytes() / (double) ms.size(), kernelSummary);
+            out.copies += d.copies();
+            out.bytes += d.bytes();
         } finally {
             m.release();
             images.storage().release();

@@ -39,7 +39,9 @@ final class TrainingBenchCommand {
                 : o.modes.stream().map(TrainingBenchCommand::mode).toList();
         int runs = parsed.hasMatchedOption("--runs") ? o.runs : 10;
         int warmup = o.warmup;
+        double minRowSeconds = 1.5;
         if (o.quick) {
+            minRowSeconds = 0.05;
             specs = List.of(new TrainingStepBench.Spec("lenet300", 60));
             sparsities = new double[] {0, 90};
             runs = Math.min(runs, 3);
@@ -53,12 +55,14 @@ final class TrainingBenchCommand {
         }).toArray();
         Path out = parsed.hasMatchedOption("--out") ? o.out : Path.of("bench-out/training");
         String name = parsed.hasMatchedOption("--name") ? o.name : "training";
-        String command = ("prune4j bench " + String.join(" ", parsed.originalArgs())).trim();
+        List<String> args = parsed.originalArgs();
+        String command = ("prune4j " + (args.isEmpty() || !args.get(0).equals("bench") ? "bench " : "")
+                + String.join(" ", args)).trim();
         try (Backend be = Backends.routed(Backends.open(o.backend == null ? "auto" : o.backend))) {
             log("backend " + be.description());
             KernelPolicy calibrated = KernelPolicy.calibrated(new StepCalibration(be, StepCalibration.defaultFile(), 5,
                     TrainingBenchCommand::log));
-            var settings = new TrainingBench.Settings(specs, fractions, modes, warmup, runs,
+            var settings = new TrainingBench.Settings(specs, fractions, modes, warmup, runs, minRowSeconds,
                     o.torch == null || o.torch, out, name, command);
             TrainingBench.run(be, settings, calibrated, TrainingBenchCommand::log);
         }

@@ -19,7 +19,9 @@ public enum KernelFamily {
     SGEMM("sgemm", "the project's fp32 SGEMM"),
     CUBLAS("cublas", "cuBLAS sgemm and GemmEx (tf32, bf16) through FFM"),
     CUSPARSE("cusparse", "cuSPARSE SpMM, CSR and Blocked-ELL, through JCusparse"),
-    CUSPARSELT("cusparselt", "cuSPARSELt 2:4 SpMM through FFM");
+    CUSPARSELT("cusparselt", "cuSPARSELt 2:4 SpMM through FFM"),
+    TRAINING("training", "the training kernels: masks, persistent sparse weights, conv unfold/fold, pooling, batch "
+            + "norm, dropout, loss, SGD/Adam, reductions");
 
     private final String id;
     private final String description;

@@ -107,6 +107,7 @@ final class SmokeFamilies {
                 c.add(new SmokeCase("cusparseSpMM(Blocked-ELL)", g -> blockedEll(g, rng)));
             }
             case "cusparselt" -> c.add(new SmokeCase("cusparseLtMatmul", g -> cusparseLt(g, rng)));
+            case "training" -> c.addAll(TrainingSmoke.cases(rng));
             case TIMING -> c.add(new SmokeCase("p4j_spin+events", g -> timing(g, rng)));
             case SELFTEST -> c.add(new SmokeCase("p4j_poke(address_0)", g -> {
                 g.faultOnPurpose();

@@ -1,0 +1,65 @@
+package org.prune4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code prune4j bench --training}: its files agree with each other, and options that would be ignored are refused. */
+class TrainingBenchCliTest {
+    @TempDir
+    Path dir;
+
+    private String[] run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new String[] {Integer.toString(code), buf.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    @Test
+    void aQuickRunWritesEveryRowToTheCsvAndTheTable() throws Exception {
+        String[] r = run("bench", "--training", "--quick", "--no-torch", "--backend", "cpu", "--modes",
+                "dense,masked_dense,sparse", "--out", dir.toString(), "--name", "t");
+        assertEquals("0", r[0], r[1]);
+        List<String> csv = Files.readAllLines(dir.resolve("t.csv"));
+        // header, the dense row, masked dense and sparse at 0% and 90%
+        assertEquals(6, csv.size(), csv.toString());
+        String md = Files.readString(dir.resolve("t.md"));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            assertTrue(Double.parseDouble(f[4]) > 0, "median ms of " + line);
+            assertEquals(0.0, Double.parseDouble(f[9]), "a step copies nothing on the CPU: " + line);
+            assertTrue(md.contains(f[2].replace('_', ' ')), f[2] + " missing from the table");
+        }
+        assertTrue(md.contains("command: `prune4j bench --training --quick"), md);
+        assertTrue(md.contains("PyTorch peer not requested"), md);
+    }
+
+    @Test
+    void optionsThatWouldBeIgnoredAreRefused() {
+        String[] r = run("bench", "--training", "--structures", "csr", "--out", dir.toString());
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("--structures belongs to the product sweep"), r[1]);
+        r = run("bench", "--models", "lenet300:60", "--out", dir.toString());
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("--models only applies with --training"), r[1]);
+        r = run("bench", "--training", "--models", "lenet300:zero", "--out", dir.toString());
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("not a whole number"), r[1]);
+        r = run("bench", "--training", "--modes", "fastest", "--out", dir.toString());
+        assertTrue(r[1].contains("unknown mode 'fastest'"), r[1]);
+    }
+}
