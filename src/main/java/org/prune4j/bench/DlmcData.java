@@ -1,9 +1,7 @@
 package org.prune4j.bench;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.Optional;
 
 /**
@@ -37,25 +35,9 @@ public final class DlmcData {
         return Optional.empty();
     }
 
-    /** {@code data/dlmc} in the installation: up to three folders above the jar or class folder. */
+    /** {@code data/dlmc} in the installation (see {@link Installation}). */
     static Optional<Path> installed() {
-        CodeSource src = DlmcData.class.getProtectionDomain().getCodeSource();
-        if (src == null || src.getLocation() == null) {
-            return Optional.empty();
-        }
-        Path at;
-        try {
-            at = Path.of(src.getLocation().toURI()).toAbsolutePath();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        for (int up = 0; up < 4 && at != null; up++, at = at.getParent()) {
-            Path d = at.resolve("data").resolve("dlmc");
-            if (Files.isDirectory(d)) {
-                return Optional.of(d);
-            }
-        }
-        return Optional.empty();
+        return Installation.find("data/dlmc").filter(Files::isDirectory);
     }
 
     /** Where {@link #find()} looks, for messages that say why nothing was found. */

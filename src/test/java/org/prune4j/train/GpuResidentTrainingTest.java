@@ -12,10 +12,6 @@ import org.prune4j.backend.Backend;
 import org.prune4j.backend.TransferCounter;
 import org.prune4j.backend.cpu.CpuBackend;
 import org.prune4j.backend.cpu.JavaGemm;
-import org.prune4j.nn.KernelPolicy;
-import org.prune4j.nn.LearningRate;
-import org.prune4j.nn.Model;
-import org.prune4j.nn.Parameter;
 import org.prune4j.nn.Sgd;
 
 /**
@@ -33,21 +29,7 @@ class GpuResidentTrainingTest {
     }
 
     private static List<float[]> train(Backend be, List<TransferCounter.Snapshot> perStep) {
-        Model m = ResidentTrainingTest.model(5);
-        m.chooseKernels(new KernelPolicy(0.5, "test"), 16);
-        List<TransferCounter.Snapshot> marks = new ArrayList<>();
-        marks.add(be.transfers());
-        new Trainer(be, Progress.NONE).train(m, new Sgd(0.9, false, 0), LearningRate.constant(0.02),
-                ResidentTrainingTest.data(3), new TrainConfig(12, 16, 5, 7), "gpu", List.of((it, model) ->
-                        marks.add(be.transfers())));
-        for (int i = 1; i < marks.size(); i++) {
-            perStep.add(marks.get(i).minus(marks.get(i - 1)));
-        }
-        List<float[]> out = new ArrayList<>();
-        for (Parameter p : m.parameters()) {
-            out.add(p.value().data().clone());
-        }
-        return out;
+        return ResidentTrainingTest.train(be, new Sgd(0.9, false, 0), 0.02, perStep);
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.prune4j.nn.Linear;
 import org.prune4j.nn.MaxPool2d;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.ModelState;
+import org.prune4j.nn.Optimizer;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.ReLU;
 import org.prune4j.nn.Sgd;
@@ -78,13 +79,22 @@ class ResidentTrainingTest {
     }
 
     private static List<float[]> train(Backend be, List<TransferCounter.Snapshot> perStep) {
+        return train(be, new Adam(0.9, 0.999, 1e-8, 1e-4), 0.01, perStep);
+    }
+
+    /**
+     * Twelve steps of the all-layers model (fc1 at density 0.2 on the sparse kernels, conv1
+     * masked dense), evaluating after steps 5 and 10; records the copies of each step and
+     * returns every parameter's final values.
+     */
+    static List<float[]> train(Backend be, Optimizer optimizer, double lr, List<TransferCounter.Snapshot> perStep) {
         Model m = model(5);
-        m.chooseKernels(new KernelPolicy(0.5, "test")); // fc1 (density 0.2) sparse, conv1 masked dense
+        m.chooseKernels(new KernelPolicy(0.5, "test"));
         ImageData d = data(3);
         List<TransferCounter.Snapshot> marks = new ArrayList<>();
         marks.add(be.transfers());
         Trainer.Hook hook = (it, model) -> marks.add(be.transfers());
-        new Trainer(be, Progress.NONE).train(m, new Adam(0.9, 0.999, 1e-8, 1e-4), LearningRate.constant(0.01), d,
+        new Trainer(be, Progress.NONE).train(m, optimizer, LearningRate.constant(lr), d,
                 new TrainConfig(12, 16, 5, 7), "test", List.of(hook));
         for (int i = 1; i < marks.size(); i++) {
             perStep.add(marks.get(i).minus(marks.get(i - 1)));
