@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning on sparse CPU and CUDA kernels.",
         subcommands = {DoctorCommand.class, BenchCommand.class, CrossoverCommand.class, DemoCommand.class, TrainCommand.class,
-            PruneCommand.class, LotteryCommand.class, TensorCoreCommand.class, GpuSmokeCommand.class, ReportCommand.class})
+            PruneCommand.class, LotteryCommand.class, TensorCoreCommand.class, GpuSmokeCommand.class, ReportCommand.class,
+            ExportCommand.class, ImportCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
