@@ -22,17 +22,17 @@ public interface Reset {
 
     List<String> NAMES = List.of("rewind", "rewind:K", "finetune", "reinit", "signed-constant");
 
+    /** The reset called {@code name} ({@code name:ARG} passes ARG), built-in or from a {@link StrategyProvider}. */
     static Reset named(String name) {
-        if (name.startsWith("rewind:")) {
-            return new RewindToIteration(Long.parseLong(name.substring("rewind:".length())));
+        int colon = name.indexOf(':');
+        String base = colon < 0 ? name : name.substring(0, colon), arg = colon < 0 ? null : name.substring(colon + 1);
+        var all = Strategies.all("reset", StrategyProvider::resets);
+        var f = all.get(base);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown reset '" + name + "'; choose one of " + NAMES
+                    + (all.size() > 4 ? " or " + all.keySet() : ""));
         }
-        return switch (name) {
-            case "rewind" -> new RewindToInit();
-            case "finetune" -> new KeepTrained();
-            case "reinit" -> new RandomReinit();
-            case "signed-constant" -> new SignedConstant();
-            default -> throw new IllegalArgumentException("unknown reset '" + name + "'; choose one of " + NAMES);
-        };
+        return f.apply(arg);
     }
 
     /** Copies every tensor's values from {@code state}, keeping the model's own masks. */

@@ -1,17 +1,26 @@
 package org.prune4j.prune;
 
-/** Builds scopes from their command-line names, and their shared checks. */
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleFunction;
+
+/** Builds scopes from their command-line names (built-in and {@link StrategyProvider}s'), and their shared checks. */
 public final class Scopes {
     private Scopes() {
     }
 
+    /** Every scope name known now, outside providers included. */
+    public static List<String> names() {
+        return List.copyOf(Strategies.all("scope", StrategyProvider::scopes).keySet());
+    }
+
     public static Scope named(String name, double outputRateScale) {
-        return switch (name) {
-            case "layerwise" -> new LayerwiseScope(outputRateScale);
-            case "global" -> new GlobalScope();
-            case "erk" -> new ErkScope();
-            default -> throw new IllegalArgumentException("unknown scope '" + name + "'; choose layerwise, global or erk");
-        };
+        Map<String, DoubleFunction<Scope>> all = Strategies.all("scope", StrategyProvider::scopes);
+        DoubleFunction<Scope> s = all.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown scope '" + name + "'; choose one of " + all.keySet());
+        }
+        return s.apply(outputRateScale);
     }
 
     static void checkKeep(double keep) {
