@@ -51,6 +51,13 @@ public final class CudaProbe {
                     + " to use a GPU)");
         }
         try {
+            Class.forName("jcuda.driver.JCudaDriver", false, CudaProbe.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            return new Result(false, 0, List.of(), "JCuda is not on the class path (org.jcuda:jcuda, jcuda-natives, "
+                    + "jcusparse and jcusparse-natives 12.6.0 are optional dependencies of Prune4J): add them to use "
+                    + "a GPU");
+        }
+        try {
             // Status codes, not JCuda's exceptions: the backend checks every call through Cuda.check,
             // and the flag is global to the JVM.
             JCudaDriver.setExceptionsEnabled(false);
