@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * Where the DLMC matrices are: {@code PRUNE4J_DLMC} when set, else the {@code data/dlmc} folder
  * of the Prune4J installation these classes were loaded from (a checkout's {@code target/classes}
- * or {@code target/prune4j.jar}, the bundle's {@code lib/prune4j.jar}), else the project's shared
- * copy {@code ../shared/data/dlmc} beside the working directory. The installation comes first so
- * a fresh clone, and the GPU bundle on a host that has no {@code ../shared}, find the same files
- * wherever they are run from.
+ * or {@code target/prune4j.jar}, the bundle's {@code lib/prune4j.jar}). The full collection lives
+ * elsewhere: point {@code PRUNE4J_DLMC} or {@code bench --dlmc DIR} at it. Resolving from the
+ * installation means a fresh clone and the GPU bundle find the same files wherever they are
+ * run from.
  */
 public final class DlmcData {
     private DlmcData() {
@@ -22,17 +22,7 @@ public final class DlmcData {
             Path p = Path.of(env);
             return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
         }
-        Optional<Path> installed = installed();
-        if (installed.isPresent()) {
-            return installed;
-        }
-        for (String p : new String[] {"../shared/data/dlmc", "shared/data/dlmc"}) {
-            Path d = Path.of(p);
-            if (Files.isDirectory(d)) {
-                return Optional.of(d);
-            }
-        }
-        return Optional.empty();
+        return installed();
     }
 
     /** {@code data/dlmc} in the installation (see {@link Installation}). */
@@ -42,6 +32,6 @@ public final class DlmcData {
 
     /** Where {@link #find()} looks, for messages that say why nothing was found. */
     public static String searched() {
-        return "PRUNE4J_DLMC, data/dlmc in the Prune4J installation, ../shared/data/dlmc";
+        return "PRUNE4J_DLMC, data/dlmc in the Prune4J installation";
     }
 }
