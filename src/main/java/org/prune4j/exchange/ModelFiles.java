@@ -25,7 +25,8 @@ import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 
 /**
- * A model to a file and back, as safetensors ({@code .safetensors}) or NumPy ({@code .npz}).
+ * A model to a file and back, as safetensors ({@code .safetensors}) or NumPy ({@code .npz}), or
+ * out to ONNX ({@code .onnx}, {@link OnnxExport}) for inference elsewhere.
  * Every parameter is stored dense under its own name ({@code fc1.weight}, ...); a masked
  * weight adds {@code <name>.mask} (0/1 bytes), and one that trains on the sparse kernels adds
  * its CSR parts ({@code <name>.csr.row_ptr}, {@code .csr.col_idx}, {@code .csr.values}). The
@@ -37,9 +38,9 @@ public final class ModelFiles {
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The two file formats, told apart by extension. */
+    /** The file formats, told apart by extension; ONNX is written for inference elsewhere and not read back. */
     public enum Format {
-        SAFETENSORS, NPZ;
+        SAFETENSORS, NPZ, ONNX;
 
         public static Format of(Path file) {
             String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -49,7 +50,10 @@ public final class ModelFiles {
             if (n.endsWith(".npz")) {
                 return NPZ;
             }
-            throw new IllegalArgumentException(file + ": name it .safetensors or .npz to choose the format");
+            if (n.endsWith(".onnx")) {
+                return ONNX;
+            }
+            throw new IllegalArgumentException(file + ": name it .safetensors, .npz or .onnx to choose the format");
         }
     }
 
@@ -61,10 +65,10 @@ public final class ModelFiles {
     }
 
     public static void write(Model model, Path file) {
-        ArrayFile f = encode(model);
         switch (Format.of(file)) {
-            case SAFETENSORS -> SafeTensors.write(file, f);
-            case NPZ -> Npz.write(file, f);
+            case SAFETENSORS -> SafeTensors.write(file, encode(model));
+            case NPZ -> Npz.write(file, encode(model));
+            case ONNX -> OnnxExport.write(model, file);
         }
     }
 
@@ -73,6 +77,8 @@ public final class ModelFiles {
         ArrayFile f = switch (Format.of(file)) {
             case SAFETENSORS -> SafeTensors.read(file);
             case NPZ -> Npz.read(file);
+            case ONNX -> throw new ModelFileException(file, "ONNX files are written for inference in other runtimes; "
+                    + "Prune4J reads its models back from .safetensors or .npz");
         };
         return decode(f, file);
     }

@@ -9,7 +9,8 @@ import org.prune4j.tensor.Tensor;
  * each channel, with a learned scale and shift and running statistics for evaluation.
  */
 public final class BatchNorm implements Layer {
-    private static final float EPS = 1e-5f;
+    /** Added to the variance before the square root, as in PyTorch and ONNX. */
+    public static final float EPS = 1e-5f;
     private static final float MOMENTUM = 0.1f;
     private final int channels;
     private final Parameter gamma;

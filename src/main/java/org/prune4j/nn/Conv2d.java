@@ -86,6 +86,14 @@ public final class Conv2d extends AffineLayer {
         return new int[] {outC, s[1] + 2 * pad - k + 1, s[2] + 2 * pad - k + 1};
     }
 
+    public int kernel() {
+        return k;
+    }
+
+    public int padding() {
+        return pad;
+    }
+
     @Override
     public int positions(int[] inputShape) {
         int[] o = outputShape(inputShape);

@@ -44,6 +44,11 @@ public final class MaxPool2d implements Layer {
         return dx;
     }
 
+    /** Window side and stride. */
+    public int size() {
+        return size;
+    }
+
     @Override
     public int[] outputShape(int[] s) {
         return new int[] {s[0], s[1] / size, s[2] / size};
