@@ -1,5 +1,6 @@
 package org.prune4j.cli;
 
+import org.prune4j.guard.HostMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,17 +19,41 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code; errors become one clear line. */
+    /**
+     * Runs the command line and returns the exit code; errors become one clear line (the stack
+     * trace follows with {@code PRUNE4J_DEBUG=1}), running out of memory included.
+     */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println("prune4j: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            cmd.getErr().println("prune4j: " + message(ex));
             if (System.getenv("PRUNE4J_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // what held the memory is unreachable now, so there is room for one line
+            System.err.println("prune4j: " + HostMemory.outOfMemory(e, "running '" + String.join(" ", args) + "'"));
+            if (System.getenv("PRUNE4J_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return 1;
+        }
+    }
+
+    /** The one line for an exception: its message, or what it is when the message alone says nothing. */
+    static String message(Throwable ex) {
+        String m = ex.getMessage();
+        if (ex instanceof NumberFormatException) {
+            return "not a number where one was expected (" + m + ")";
+        }
+        if (m == null || m.isBlank()) {
+            return "internal error " + ex + "; rerun with PRUNE4J_DEBUG=1 for the stack trace and report it";
+        }
+        return m;
     }
 
     @Override

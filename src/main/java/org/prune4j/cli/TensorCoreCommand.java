@@ -50,8 +50,13 @@ public final class TensorCoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[][] s = shapes.stream().map(t -> java.util.Arrays.stream(t.split(",")).mapToInt(v -> Integer.parseInt(
-                v.trim())).toArray()).toArray(int[][]::new);
+        int[][] s = shapes.stream().map(t -> java.util.Arrays.stream(t.split(",")).mapToInt(v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--shapes takes m,k,n triples of whole numbers, got '" + t + "'");
+            }
+        }).toArray()).toArray(int[][]::new);
         for (int[] t : s) {
             if (t.length != 3) {
                 throw new IllegalArgumentException("--shapes takes m,k,n triples, got " + java.util.Arrays.toString(t));

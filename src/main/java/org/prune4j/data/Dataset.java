@@ -19,6 +19,12 @@ public record Dataset(String name, float[] pixels, int[] labels, int channels, i
             throw new IllegalArgumentException(name + ": " + labels.length + " labels but " + pixels.length
                     + " pixels; expected " + features + " pixels per image");
         }
+        for (int i = 0; i < pixels.length; i++) {
+            if (!Float.isFinite(pixels[i])) {
+                throw new IllegalArgumentException(name + ": pixel " + i % features + " of example " + i / features
+                        + " is " + pixels[i] + "; data must be finite");
+            }
+        }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException(name + ": label " + labels[i] + " of example " + i

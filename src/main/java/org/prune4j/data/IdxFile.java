@@ -5,13 +5,14 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.prune4j.guard.HostMemory;
+import org.prune4j.guard.IoErrors;
 
 /**
  * One IDX file of unsigned bytes (the MNIST format): a magic number {@code 0x0000 08 rank},
@@ -20,13 +21,14 @@ import java.util.zip.ZipException;
  */
 public record IdxFile(int[] dims, byte[] values) {
 
+    /** {@code values} is null only for a header read by {@link #dimensions(Path)}. */
     public IdxFile {
         dims = dims.clone();
         long n = 1;
         for (int d : dims) {
             n *= d;
         }
-        if (n != values.length) {
+        if (values != null && n != values.length) {
             throw new IllegalArgumentException("dims " + Arrays.toString(dims) + " need " + n + " values, got "
                     + values.length);
         }
@@ -43,13 +45,29 @@ public record IdxFile(int[] dims, byte[] values) {
     }
 
     public static IdxFile read(Path file) {
+        return open(file, true);
+    }
+
+    /** The dimensions in the header of {@code file}, without reading its values. */
+    public static int[] dimensions(Path file) {
+        return open(file, false).dims();
+    }
+
+    private static IdxFile open(Path file, boolean values) {
+        String notFile = IoErrors.notRegularFile(file);
+        if (notFile != null) {
+            throw new MalformedDataException(file, "cannot read it as an IDX file: it is " + notFile
+                    + (Files.exists(file) ? "" : "; pass --data DIR pointing at an MNIST-format folder"));
+        }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             raw.mark(2);
             int b0 = raw.read(), b1 = raw.read();
             raw.reset();
             boolean gz = b0 == 0x1f && b1 == 0x8b;
+            // an uncompressed file's size bounds what its header may promise; a gzipped one's cannot
+            long bound = gz ? Long.MAX_VALUE : Files.size(file);
             try (DataInputStream in = new DataInputStream(gz ? new GZIPInputStream(raw, 1 << 16) : raw)) {
-                return parse(file, in);
+                return parse(file, in, bound, values);
             }
         } catch (NoSuchFileException e) {
             throw new MalformedDataException(file, "file not found; pass --data DIR pointing at an MNIST-format folder");
@@ -58,11 +76,11 @@ public record IdxFile(int[] dims, byte[] values) {
         } catch (EOFException e) {
             throw new MalformedDataException(file, "file ends early (truncated gzip stream); download the file again");
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw IoErrors.wrap("read IDX file", file, e);
         }
     }
 
-    private static IdxFile parse(Path file, DataInputStream in) throws IOException {
+    private static IdxFile parse(Path file, DataInputStream in, long fileSize, boolean readValues) throws IOException {
         byte[] head = new byte[4];
         if (in.readNBytes(head, 0, 4) < 4) {
             throw new MalformedDataException(file, "shorter than the 4-byte IDX header; is it an IDX file?");
@@ -96,6 +114,15 @@ public record IdxFile(int[] dims, byte[] values) {
         if (n > Integer.MAX_VALUE - 8) {
             throw new MalformedDataException(file, "dims " + Arrays.toString(dims) + " hold more than 2^31 values");
         }
+        long header = 4 + 4L * rank;
+        if (n > fileSize - header) {
+            throw new MalformedDataException(file, "truncated: header " + Arrays.toString(dims) + " promises " + n
+                    + " values but the file holds " + Math.max(0, fileSize - header) + "; download the file again");
+        }
+        if (!readValues) {
+            return new IdxFile(dims, null);
+        }
+        HostMemory.require(n, "the " + n + " values of " + file);
         byte[] values = in.readNBytes((int) n);
         if (values.length < n) {
             throw new MalformedDataException(file, "truncated: header " + Arrays.toString(dims) + " promises " + n

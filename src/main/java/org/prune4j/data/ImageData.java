@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.prune4j.guard.HostMemory;
+import org.prune4j.guard.IoErrors;
 import org.prune4j.tensor.Rng;
 
 /**
@@ -23,12 +25,25 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
      */
     public static ImageData load(Path dir, int validationSize, long seed) {
         if (!Files.isDirectory(dir)) {
-            throw new MalformedDataException(dir, "no such folder; "
-                    + (dir.equals(FASHION_MNIST) ? "install it with 'apt-get install dataset-fashion-mnist' or " : "")
-                    + "pass --data DIR pointing at a folder with train-images-idx3-ubyte[.gz] and the other MNIST files");
+            throw new MalformedDataException(dir, (Files.exists(dir) ? "is a file, not a folder" : "no such folder")
+                    + "; " + (dir.equals(FASHION_MNIST) ? "install it with 'apt-get install dataset-fashion-mnist' or "
+                    : "") + "pass --data DIR pointing at a folder with train-images-idx3-ubyte[.gz] and the other"
+                    + " MNIST files");
         }
-        Dataset trainAll = read(dir, "train", dir.getFileName() + "/train");
-        Dataset test = read(dir, "t10k", dir.getFileName() + "/test");
+        Path trainImages = find(dir, "train-images-idx3-ubyte"), trainLabels = find(dir, "train-labels-idx1-ubyte");
+        Path testImages = find(dir, "t10k-images-idx3-ubyte"), testLabels = find(dir, "t10k-labels-idx1-ubyte");
+        requireMemory(dir, trainImages, testImages);
+        Raw train = read(trainImages, trainLabels), test = read(testImages, testLabels);
+        if (train.rows != test.rows || train.cols != test.cols) {
+            throw new MalformedDataException(testImages, "test images are " + test.rows + "x" + test.cols + " but the"
+                    + " training images in " + trainImages.getFileName() + " are " + train.rows + "x" + train.cols
+                    + "; both splits must have one image size");
+        }
+        int classes = classes(trainLabels, train.labels, testLabels, test.labels);
+        Dataset trainAll = new Dataset(dir.getFileName() + "/train", train.pixels, train.labels, 1, train.rows,
+                train.cols, classes);
+        Dataset testSet = new Dataset(dir.getFileName() + "/test", test.pixels, test.labels, 1, test.rows, test.cols,
+                classes);
         if (validationSize < 0 || validationSize >= trainAll.size()) {
             throw new IllegalArgumentException("validation size " + validationSize + " must be in 0.."
                     + (trainAll.size() - 1) + " for " + trainAll.size() + " training examples");
@@ -37,10 +52,72 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
         Arrays.setAll(order, i -> i);
         new Rng(seed).split(0x5eed_da7a).shuffle(order);
         int nTrain = trainAll.size() - validationSize;
-        Dataset train = trainAll.subset(trainAll.name(), Arrays.copyOfRange(order, 0, nTrain));
-        Dataset val = trainAll.subset(dir.getFileName() + "/validation", Arrays.copyOfRange(order, nTrain, order.length));
-        double[] stats = meanStd(train.pixels());
-        return new ImageData(standardise(train, stats), standardise(val, stats), standardise(test, stats));
+        Dataset trainSet = trainAll.subset(trainAll.name(), Arrays.copyOfRange(order, 0, nTrain));
+        Dataset val = trainAll.subset(dir.getFileName() + "/validation", Arrays.copyOfRange(order, nTrain,
+                order.length));
+        double[] stats = meanStd(trainSet.pixels());
+        if (stats[1] < 1e-5) {
+            throw new MalformedDataException(trainImages, String.format(java.util.Locale.ROOT, "every training pixel "
+                    + "has the value %.4g (the images are blank), so there is nothing to learn; check the file",
+                    stats[0] * 255));
+        }
+        return new ImageData(standardise(trainSet, stats), standardise(val, stats), standardise(testSet, stats));
+    }
+
+    /** Pixels as floats in [0, 1] and labels of one split, as read. */
+    private record Raw(float[] pixels, int[] labels, int rows, int cols) {
+    }
+
+    /**
+     * Loading holds each image as a byte, then as a float several times over (all pixels, the
+     * split, the standardised copy): about 13 bytes per pixel at the peak. Checked from the
+     * headers before any value is read.
+     */
+    private static void requireMemory(Path dir, Path trainImages, Path testImages) {
+        long pixels = 0;
+        for (Path f : List.of(trainImages, testImages)) {
+            long n = 1;
+            for (int d : IdxFile.dimensions(f)) {
+                n *= d;
+            }
+            pixels += n;
+        }
+        HostMemory.require(HostMemory.bytes(pixels, 13), "loading the data set in " + dir + " (" + pixels
+                + " pixels)");
+    }
+
+    /**
+     * The class count: one more than the largest training label. Every class below it must occur
+     * in training and every test label must be one of them: a label file with gaps (a stray 255
+     * among 0..9) is damaged, and would otherwise build a model with classes it never sees.
+     */
+    private static int classes(Path trainFile, int[] train, Path testFile, int[] test) {
+        int max = -1;
+        for (int y : train) {
+            max = Math.max(max, y);
+        }
+        boolean[] seen = new boolean[max + 1];
+        for (int y : train) {
+            seen[y] = true;
+        }
+        for (int c = 0; c <= max; c++) {
+            if (!seen[c]) {
+                int at = 0;
+                while (train[at] != max) {
+                    at++;
+                }
+                throw new MalformedDataException(trainFile, "labels run up to " + max + " (example " + at + ") but "
+                        + "label " + c + " never occurs; a label file with gaps is damaged (MNIST-format labels are "
+                        + "0..classes-1)");
+            }
+        }
+        for (int i = 0; i < test.length; i++) {
+            if (test[i] > max) {
+                throw new MalformedDataException(testFile, "label " + test[i] + " of test example " + i + " never "
+                        + "occurs in the training labels (0.." + max + " in " + trainFile.getFileName() + ")");
+            }
+        }
+        return max + 1;
     }
 
     /** A smaller copy (first examples of each split), for tests and quick runs. */
@@ -48,15 +125,13 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
         return new ImageData(train.head(trainN), validation.head(validationN), test.head(testN));
     }
 
-    private static Dataset read(Path dir, String prefix, String name) {
-        Path images = find(dir, prefix + "-images-idx3-ubyte");
-        Path labels = find(dir, prefix + "-labels-idx1-ubyte");
+    private static Raw read(Path images, Path labels) {
         IdxFile img = IdxFile.read(images);
-        IdxFile lab = IdxFile.read(labels);
         int[] d = img.dims();
         if (d.length != 3) {
             throw new MalformedDataException(images, "image file has rank " + d.length + "; expected 3 (count, rows, cols)");
         }
+        IdxFile lab = IdxFile.read(labels);
         if (lab.dims().length != 1) {
             throw new MalformedDataException(labels, "label file has rank " + lab.dims().length + "; expected 1");
         }
@@ -68,18 +143,21 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
             px[i] = img.unsigned(i) / 255f;
         }
         int[] y = new int[d[0]];
-        int classes = 0;
         for (int i = 0; i < y.length; i++) {
             y[i] = lab.unsigned(i);
-            classes = Math.max(classes, y[i] + 1);
         }
-        return new Dataset(name, px, y, 1, d[1], d[2], Math.max(classes, 10));
+        return new Raw(px, y, d[1], d[2]);
     }
 
     private static Path find(Path dir, String base) {
         for (String name : List.of(base + ".gz", base, base.replace("-idx", ".idx"))) {
             Path p = dir.resolve(name);
-            if (Files.isRegularFile(p)) {
+            if (Files.exists(p) || Files.isSymbolicLink(p)) {
+                String notFile = IoErrors.notRegularFile(p);
+                if (notFile != null) {
+                    throw new MalformedDataException(p, "is " + notFile + "; the data set needs its " + base
+                            + " data here as a file");
+                }
                 return p;
             }
         }

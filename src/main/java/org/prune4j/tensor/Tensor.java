@@ -15,6 +15,9 @@ public final class Tensor {
     private final Storage storage;
     private final float[] data;
 
+    /** Host tensors above this many values (64 MiB) are checked against the heap before they are allocated. */
+    private static final long LARGE = 16L << 20;
+
     private Tensor(int[] shape, Storage storage) {
         this.shape = shape;
         this.storage = storage;
@@ -42,7 +45,11 @@ public final class Tensor {
 
     public static Tensor zeros(int... shape) {
         int[] s = checkShape(shape);
-        return new Tensor(s, new HostStorage(new float[Math.toIntExact(sizeOf(s))]));
+        long size = sizeOf(s);
+        if (size > LARGE) {
+            org.prune4j.guard.HostMemory.require(4 * size, "a tensor of shape " + Arrays.toString(s));
+        }
+        return new Tensor(s, new HostStorage(new float[Math.toIntExact(size)]));
     }
 
     /** Values uniform in [lo, hi). */

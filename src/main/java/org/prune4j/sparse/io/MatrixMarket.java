@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.prune4j.guard.HostMemory;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.tensor.Rng;
 
@@ -62,7 +63,14 @@ public final class MatrixMarket {
             if ((long) entries > (long) rows * cols) {
                 throw in.error(entries + " entries cannot fit in a " + rows + "x" + cols + " matrix");
             }
+            int minLine = pattern ? 4 : 6; // "1 1\n", "1 1 1\n": the shortest entry lines
+            if (entries > in.size() / minLine) {
+                throw in.error("the size line announces " + entries + " entries but the file (" + in.size()
+                        + " bytes) can hold at most " + in.size() / minLine);
+            }
             int cap = symmetric ? 2 * entries : entries;
+            HostMemory.require(HostMemory.bytes(rows + 1L, 4) + HostMemory.bytes(cap, 4 + 4 + 4 + 8 + 4 + 4),
+                    "the " + rows + "x" + cols + " matrix with " + entries + " entries in " + file);
             int[] ri = new int[cap], ci = new int[cap];
             float[] v = new float[cap];
             int count = 0;

@@ -2,6 +2,7 @@ package org.prune4j.sparse.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.prune4j.guard.HostMemory;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.tensor.Rng;
 
@@ -25,6 +26,13 @@ public final class Smtx {
             if (rows < 0 || cols < 0 || nnz < 0 || (long) nnz > (long) rows * cols) {
                 throw in.error("impossible header: " + rows + " rows, " + cols + " columns, " + nnz + " nonzeros");
             }
+            // each offset and index takes at least a digit and a separator
+            if (rows + 1L + nnz > in.size() / 2 + 2) {
+                throw in.error("the header announces " + rows + " rows and " + nnz + " nonzeros, but the file ("
+                        + in.size() + " bytes) is too small to hold their " + (rows + 1L + nnz) + " offsets and indices");
+            }
+            HostMemory.require(HostMemory.bytes(rows + 1L, 4) + HostMemory.bytes(nnz, 8) + 2 * in.size(),
+                    "the " + rows + "x" + cols + " pattern with " + nnz + " nonzeros in " + file);
             String ptrLine = in.next();
             if (ptrLine == null) {
                 throw in.error("file ends before the row offsets (line 2)");
@@ -61,20 +69,35 @@ public final class Smtx {
         return new CsrMatrix(rows, cols, rowPtr, colIdx, v);
     }
 
+    /** Exactly {@code expected} integers separated by spaces or commas, scanned without splitting the line. */
     private static int[] parseInts(LineReader in, String line, int expected, String what)
             throws MalformedMatrixFileException {
-        String t = line.trim();
-        String[] f = t.isEmpty() ? new String[0] : t.split("[\\s,]+");
-        if (f.length != expected) {
-            throw in.error("expected the " + what + ", found " + f.length + " values");
-        }
         int[] out = new int[expected];
-        for (int i = 0; i < expected; i++) {
-            try {
-                out[i] = Integer.parseInt(f[i]);
-            } catch (NumberFormatException e) {
-                throw in.error("'" + f[i] + "' in the " + what + " is not an integer");
+        int found = 0, i = 0, n = line.length();
+        while (true) {
+            while (i < n && (line.charAt(i) == ',' || Character.isWhitespace(line.charAt(i)))) {
+                i++;
             }
+            if (i >= n) {
+                break;
+            }
+            int start = i;
+            while (i < n && line.charAt(i) != ',' && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (found == expected) {
+                throw in.error("expected the " + what + ", found more than " + expected + " values");
+            }
+            String token = line.substring(start, i);
+            try {
+                out[found++] = Integer.parseInt(token);
+            } catch (NumberFormatException e) {
+                throw in.error("'" + (token.length() > 40 ? token.substring(0, 40) + "..." : token) + "' in the " + what
+                        + " is not an integer");
+            }
+        }
+        if (found != expected) {
+            throw in.error("expected the " + what + ", found " + found + " values");
         }
         return out;
     }
