@@ -1,6 +1,7 @@
 package org.prune4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Backends;
 import org.prune4j.experiment.ExperimentRunner;
@@ -15,8 +16,13 @@ final class ExperimentCommands {
     }
 
     static ExperimentSettings settings(String kind, TrainingOptions o, Preset preset, PruningSettings pruning) {
+        String optimizer = or(o.optimizer, preset.optimizer());
+        if (o.momentum != null && !List.of("momentum", "nesterov").contains(optimizer)) {
+            throw new IllegalArgumentException("--momentum applies to --optimizer momentum or nesterov, not "
+                    + optimizer + "; leave it out or pick one of those");
+        }
         return new ExperimentSettings(kind, or(o.model, preset.model()), o.data, o.validation, o.trainSubset,
-                o.testSubset, or(o.optimizer, preset.optimizer()), or(o.lr, preset.lr()), o.momentum, o.weightDecay,
+                o.testSubset, optimizer, or(o.lr, preset.lr()), or(o.momentum, 0.9), o.weightDecay,
                 o.lrSchedule, or(o.batch, preset.batch()), or(o.iterations, preset.iterations()),
                 or(o.evalEvery, preset.evalEvery()), o.seed, pruning);
     }
@@ -33,6 +39,7 @@ final class ExperimentCommands {
             log("kernel policy: " + (policy.crossovers() != null ? policy.source()
                     : "CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")"));
             ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
+                    .acceptChanges(o.acceptChanges).fallback(fallback(o, settings.model()))
                     .run(settings, Path.of(o.out), o.resume);
             System.out.println();
             System.out.printf("%-6s %-10s %-34s %9s %10s %9s %9s%n", "round", "branch", "method", "weights", "early-stop",
@@ -46,6 +53,16 @@ final class ExperimentCommands {
                     out.dir(), (System.nanoTime() - start) / 1e9);
         }
         return 0;
+    }
+
+    /** The backend to go on with after a device fault, from --fallback; null for none. */
+    static ExperimentRunner.Fallback fallback(TrainingOptions o, String model) {
+        return switch (o.fallback) {
+            case "none" -> null;
+            case "cpu" -> new ExperimentRunner.Fallback("cpu", () -> Backends.open("cpu"),
+                    b -> policy(o, b, model));
+            default -> throw new IllegalArgumentException("--fallback takes none or cpu, got '" + o.fallback + "'");
+        };
     }
 
     /**

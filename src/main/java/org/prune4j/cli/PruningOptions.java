@@ -54,6 +54,7 @@ final class PruningOptions {
     PruningSettings settings(String defScore, String defWhen, Preset preset, long iterations, List<String> defControls) {
         String sc = ExperimentCommands.or(score, defScore);
         String sched = ExperimentCommands.or(schedule, "iterative");
+        rejectIgnored(sched, preset);
         List<Long> g = gradual != null ? gradual : List.of(iterations / 10, iterations * 6 / 10, 100L);
         if (g.size() != 3) {
             throw new IllegalArgumentException("--gradual takes START,END,EVERY, got " + g);
@@ -67,5 +68,48 @@ final class PruningOptions {
                 ExperimentCommands.or(sparsity, 0.9), g.get(0), g.get(1), g.get(2),
                 ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
                 ExperimentCommands.or(controls, defControls));
+    }
+
+    /**
+     * Options the schedule would ignore are errors, not silent no-ops: a run must be what its
+     * command line says. The message says what the schedule does use.
+     */
+    private void rejectIgnored(String sched, Preset preset) {
+        switch (sched) {
+            case "iterative" -> {
+                if (sparsity != null) {
+                    int r = ExperimentCommands.or(rounds, preset.rounds());
+                    double perRound = 1 - Math.pow(1 - sparsity, 1.0 / Math.max(1, r));
+                    throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--sparsity applies to "
+                            + "--schedule oneshot or gradual; the iterative schedule (the default) prunes --rate of "
+                            + "what is left in each of --rounds rounds. To reach %.3g sparsity in %d rounds pass --rate "
+                            + "%.4f, or pass --schedule oneshot", sparsity, r, perRound));
+                }
+                reject(gradual != null, "--gradual", "iterative", "--rounds and --rate");
+            }
+            case "oneshot" -> {
+                reject(rounds != null, "--rounds", "oneshot", "--sparsity");
+                reject(rate != null, "--rate", "oneshot", "--sparsity");
+                reject(gradual != null, "--gradual", "oneshot", "--sparsity");
+            }
+            case "gradual" -> {
+                reject(rounds != null, "--rounds", "gradual", "--sparsity and --gradual");
+                reject(rate != null, "--rate", "gradual", "--sparsity and --gradual");
+                reject(reset != null, "--reset", "gradual (it prunes while training once from the initial weights,"
+                        + " so nothing is reset)", "--sparsity and --gradual");
+                reject(when != null, "--when", "gradual (it scores during training)", "--sparsity and --gradual");
+                reject(scoreSteps != null, "--score-steps", "gradual", "--sparsity and --gradual");
+            }
+            default -> {
+                // PruningSettings names the valid schedules
+            }
+        }
+    }
+
+    private static void reject(boolean given, String option, String schedule, String uses) {
+        if (given) {
+            throw new IllegalArgumentException(option + " does not apply to --schedule " + schedule + ", which uses "
+                    + uses + "; leave " + option + " out or choose the schedule it belongs to");
+        }
     }
 }

@@ -30,8 +30,8 @@ final class TrainingOptions {
     @Option(names = "--lr", description = "Learning rate.")
     Double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9")
-    double momentum;
+    @Option(names = "--momentum", description = "Momentum of the momentum and nesterov optimisers (default 0.9).")
+    Double momentum;
 
     @Option(names = "--weight-decay", defaultValue = "0")
     double weightDecay;
@@ -73,4 +73,14 @@ final class TrainingOptions {
 
     @Option(names = "--resume", description = "Continue the run with these settings where it stopped.")
     boolean resume;
+
+    @Option(names = "--fallback", defaultValue = "none", description = "After a GPU fault (out of device memory, a "
+            + "kernel error): 'none' saves the run and stops (default), 'cpu' redoes the failed branch on the CPU and "
+            + "goes on there.")
+    String fallback;
+
+    @Option(names = "--accept-changes", description = "Let --resume go on with another backend or other kernel "
+            + "thresholds than the run started with (recorded in environment.json); by default that is refused, "
+            + "since it mixes two setups' numerics in one result.")
+    boolean acceptChanges;
 }

@@ -21,6 +21,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
         int batch, long iterations, int evalEvery, long seed, PruningSettings pruning) {
 
     public ExperimentSettings {
+        data = normalisedDataPath(data);
         if (!(kind.equals("train") || kind.equals("prune") || kind.equals("lottery"))) {
             throw new IllegalArgumentException("unknown experiment kind " + kind);
         }
@@ -28,6 +29,12 @@ public record ExperimentSettings(String kind, String model, String data, int val
             throw new IllegalArgumentException("subset sizes must be >= 0 (0 means all)");
         }
         // Accessors return null inside a compact constructor, so validate the parameters directly.
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--weight-decay must be finite and >= 0, got " + weightDecay);
+        }
         Optimizer.named(optimizer, momentum, weightDecay);
         schedule(lrSchedule, learningRate, iterations);
         new TrainConfig(iterations, batch, evalEvery, seed);
@@ -45,11 +52,22 @@ public record ExperimentSettings(String kind, String model, String data, int val
     }
 
     private static LearningRate schedule(String lrSchedule, double learningRate, long iterations) {
-        String[] p = lrSchedule.split(":");
+        String[] p = lrSchedule.split(":", -1);
         return switch (p[0]) {
-            case "constant" -> LearningRate.constant(learningRate);
-            case "cosine" -> LearningRate.cosine(learningRate, p.length > 1 ? Long.parseLong(p[1]) : 0,
-                    Math.max(iterations, 1));
+            case "constant" -> {
+                if (p.length != 1) {
+                    throw new IllegalArgumentException("the constant schedule takes no parameters, got '" + lrSchedule
+                            + "'");
+                }
+                yield LearningRate.constant(learningRate);
+            }
+            case "cosine" -> {
+                if (p.length > 2) {
+                    throw new IllegalArgumentException("cosine schedule is cosine[:WARMUP], got '" + lrSchedule + "'");
+                }
+                yield LearningRate.cosine(learningRate, p.length > 1 ? parseLong(p[1], "cosine warm-up", lrSchedule)
+                        : 0, Math.max(iterations, 1));
+            }
             case "steps" -> {
                 if (p.length != 3) {
                     throw new IllegalArgumentException("step schedule is steps:GAMMA:M1,M2,..., got " + lrSchedule);
@@ -57,13 +75,51 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 String[] ms = p[2].split(",");
                 long[] m = new long[ms.length];
                 for (int i = 0; i < ms.length; i++) {
-                    m[i] = Long.parseLong(ms[i].trim());
+                    m[i] = parseLong(ms[i].trim(), "milestone", lrSchedule);
                 }
-                yield LearningRate.steps(learningRate, Double.parseDouble(p[1]), m);
+                double gamma;
+                try {
+                    gamma = Double.parseDouble(p[1]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("step schedule '" + lrSchedule + "': gamma '" + p[1]
+                            + "' is not a number");
+                }
+                yield LearningRate.steps(learningRate, gamma, m);
             }
             default -> throw new IllegalArgumentException("unknown learning-rate schedule '" + lrSchedule
                     + "'; use constant, cosine[:WARMUP] or steps:GAMMA:M1,M2");
         };
+    }
+
+    private static long parseLong(String s, String what, String schedule) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("learning-rate schedule '" + schedule + "': " + what + " '" + s
+                    + "' is not a whole number of iterations");
+        }
+    }
+
+    /**
+     * The data folder as an absolute, normalised path with symbolic links resolved, so
+     * {@code data/small}, {@code data/small/}, {@code ./data/small} and {@code /abs/data/small}
+     * name one run, not four. A folder that does not exist yet is only made absolute.
+     */
+    static String normalisedDataPath(String data) {
+        if (data == null || data.isBlank()) {
+            throw new IllegalArgumentException("--data needs a folder");
+        }
+        Path p;
+        try {
+            p = Path.of(data).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("--data '" + data + "' is not a valid path: " + e.getReason());
+        }
+        try {
+            return p.toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return p.toString();
+        }
     }
 
     public TrainConfig trainConfig() {

@@ -13,6 +13,11 @@ import org.prune4j.prune.Scorers;
  * taken ({@code trained}: after each round's training, as IMP; {@code init}: at initialisation,
  * as SNIP, GraSP and SynFlow; gradual schedules prune during training), how many sub-steps each
  * pruning event takes, and the control branches to run at every sparsity.
+ *
+ * <p>Fields the schedule does not use are normalised (one-shot: 1 round, rate 0, no gradual
+ * window; iterative: sparsity 0, no gradual window; gradual: 1 round, rate 0, reset "none", when
+ * "during"), so that they change neither the run's hash nor its label: four resets of one
+ * gradual run are one run. The command line rejects such options outright.
  */
 public record PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
         double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset, String when,
@@ -23,13 +28,34 @@ public record PruningSettings(String score, String scope, double outputRateScale
 
     public PruningSettings {
         controls = List.copyOf(controls);
+        switch (schedule) {
+            case "oneshot" -> {
+                rounds = 1;
+                rate = 0;
+                gradualStart = gradualEnd = gradualEvery = 0;
+            }
+            case "iterative" -> {
+                sparsity = 0;
+                gradualStart = gradualEnd = gradualEvery = 0;
+            }
+            case "gradual" -> {
+                rounds = 1;
+                rate = 0;
+                reset = "none";
+                when = "during";
+            }
+            default -> throw new IllegalArgumentException("unknown schedule '" + schedule
+                    + "'; choose oneshot, iterative or gradual");
+        }
         // Accessors return null inside a compact constructor, so validate the parameters directly.
         Scorers.named(score);
         Scopes.named(scope, outputRateScale);
         schedule(schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery);
-        Reset.named(reset);
-        if (!List.of("trained", "init").contains(when)) {
-            throw new IllegalArgumentException("--when must be 'trained' or 'init', got '" + when + "'");
+        if (!schedule.equals("gradual")) {
+            Reset.named(reset);
+            if (!List.of("trained", "init").contains(when)) {
+                throw new IllegalArgumentException("--when must be 'trained' or 'init', got '" + when + "'");
+            }
         }
         if (scoreSteps <= 0 || scoreBatches <= 0 || scoreBatchSize <= 0) {
             throw new IllegalArgumentException("score steps, batches and batch size must be positive");
@@ -64,12 +90,13 @@ public record PruningSettings(String score, String scope, double outputRateScale
         };
     }
 
+    /** The reset after each pruning step; null for gradual schedules, which prune while training and reset nothing. */
     public Reset resetInstance() {
-        return Reset.named(reset);
+        return schedule.equals("gradual") ? null : Reset.named(reset);
     }
 
-    /** A one-line name for the main branch, e.g. "magnitude/layerwise/rewind". */
+    /** A one-line name for the main branch, e.g. "magnitude/layerwise/rewind" or "magnitude/global/gradual". */
     public String label() {
-        return score + "/" + scope + "/" + reset + (schedule.equals("gradual") ? "/gradual" : "");
+        return score + "/" + scope + "/" + (schedule.equals("gradual") ? "gradual" : reset);
     }
 }

@@ -16,8 +16,9 @@ public final class Adam implements Optimizer {
     private long t;
 
     public Adam(double beta1, double beta2, double eps, double weightDecay) {
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0 && weightDecay >= 0)) {
-            throw new IllegalArgumentException("Adam needs betas in [0, 1), eps > 0, weight decay >= 0; got "
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0 && eps < Double.POSITIVE_INFINITY && weightDecay >= 0
+                && weightDecay < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("Adam needs betas in [0, 1), a finite eps > 0 and a finite weight decay >= 0; got "
                     + beta1 + ", " + beta2 + ", " + eps + ", " + weightDecay);
         }
         this.beta1 = beta1;

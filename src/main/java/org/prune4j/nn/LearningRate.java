@@ -25,6 +25,15 @@ public interface LearningRate {
     /** Multiplied by {@code gamma} at each milestone iteration. */
     static LearningRate steps(double lr, double gamma, long... milestones) {
         check(lr);
+        if (!(gamma > 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException("step schedule: gamma must be positive and finite, got " + gamma
+                    + " (0.1 divides the learning rate by ten at each milestone)");
+        }
+        for (long m : milestones) {
+            if (m < 0) {
+                throw new IllegalArgumentException("step schedule: milestones are iterations >= 0, got " + m);
+            }
+        }
         long[] ms = milestones.clone();
         Arrays.sort(ms);
         return new LearningRate() {

@@ -14,8 +14,8 @@ public final class Sgd implements Optimizer {
     private final Set<Parameter> touched = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public Sgd(double momentum, boolean nesterov, double weightDecay) {
-        if (!(momentum >= 0 && momentum < 1 && weightDecay >= 0)) {
-            throw new IllegalArgumentException("SGD needs momentum in [0, 1) and weight decay >= 0, got " + momentum
+        if (!(momentum >= 0 && momentum < 1 && weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("SGD needs momentum in [0, 1) and a finite weight decay >= 0, got " + momentum
                     + ", " + weightDecay);
         }
         if (nesterov && momentum == 0) {

@@ -9,7 +9,6 @@ import org.prune4j.data.ImageData;
 import org.prune4j.nn.LearningRate;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.Optimizer;
-import org.prune4j.nn.Parameter;
 import org.prune4j.nn.Pass;
 import org.prune4j.nn.Workspace;
 import org.prune4j.tensor.Rng;
@@ -49,13 +48,17 @@ public final class Trainer {
             TrainingStep step = new TrainingStep(model, optimizer, ws, dropout);
             DeviceBatch batch = new DeviceBatch(backend, ws, Trainer.class);
             curve.add(evaluate(model, data, 0, Double.NaN, step.evaluation()));
+            NumericGuard guard = NumericGuard.from(curve.get(0), train.classes());
             progress.start(task, cfg.iterations());
             long examples = 0;
+            long lastEval = 0;
+            double rate = Double.NaN;
             for (long it = 0; it < cfg.iterations(); it++) {
                 int[] idx = order.order(it);
                 int off = order.offset(it);
                 Tensor images = batch.load(train, idx, off, off + order.batch());
-                step.run(images, batch.labels(), lr.at(it));
+                rate = lr.at(it);
+                step.run(images, batch.labels(), rate);
                 examples += order.batch();
                 long done = it + 1;
                 for (Hook h : hooks) {
@@ -63,14 +66,12 @@ public final class Trainer {
                 }
                 if (done % cfg.evalEvery() == 0 || done == cfg.iterations()) {
                     float[] s = step.takeStats();
-                    if (s[2] > 0) {
-                        throw new ArithmeticException("training diverged by iteration " + done + ": non-finite logits"
-                                + " in " + (int) s[2] + " examples; lower the learning rate");
-                    }
-                    requireFinite(model, done);
-                    EvalPoint p = evaluate(model, data, done, s[0] / (double) examples, step.evaluation());
+                    double meanLoss = s[0] / (double) examples;
+                    guard.check(model, backend, lastEval, done, meanLoss, (long) s[2], rate);
+                    EvalPoint p = evaluate(model, data, done, meanLoss, step.evaluation());
                     curve.add(p);
                     examples = 0;
+                    lastEval = done;
                     progress.step(done, String.format("loss %.3f val %.2f%% test %.2f%%", p.trainLoss(),
                             100 * p.valAccuracy(), 100 * p.testAccuracy()));
                 }
@@ -80,30 +81,6 @@ public final class Trainer {
         }
         progress.close();
         return new TrainResult(curve, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** Non-finite weights, counted where they live; only the counts come back. */
-    private void requireFinite(Model model, long iteration) {
-        for (Parameter p : model.parameters()) {
-            Tensor v = p.current();
-            if (v.isHost()) {
-                int bad = v.firstNonFinite();
-                if (bad >= 0) {
-                    throw new ArithmeticException("training diverged by iteration " + iteration + ": " + p.name() + "["
-                            + bad + "] is " + v.data()[bad] + "; lower the learning rate");
-                }
-                continue;
-            }
-            Backend b = p.currentBackend();
-            Tensor acc = b.allocate(1);
-            b.countNonFinite(v, acc);
-            float bad = acc.toHost().data()[0];
-            acc.storage().release();
-            if (bad > 0) {
-                throw new ArithmeticException("training diverged by iteration " + iteration + ": " + p.name() + " has "
-                        + (long) bad + " non-finite values; lower the learning rate");
-            }
-        }
     }
 
     private static EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss, Pass pass) {

@@ -6,7 +6,7 @@ package org.prune4j.backend.cuda;
  * {@link #sticky()} says whether the error broke the CUDA context for the rest of the process
  * (a faulting kernel), so callers can tell "this kernel faulted" from "this call was refused".
  */
-public final class CudaException extends RuntimeException {
+public final class CudaException extends RuntimeException implements org.prune4j.backend.DeviceFault {
     private final int code;
     private final String errorName;
     private final boolean sticky;
@@ -28,11 +28,13 @@ public final class CudaException extends RuntimeException {
     }
 
     /** The error's symbolic name, e.g. CUDA_ERROR_ILLEGAL_ADDRESS. */
+    @Override
     public String errorName() {
         return errorName;
     }
 
     /** Whether the CUDA context is unusable from now on: every later call in the process fails. */
+    @Override
     public boolean sticky() {
         return sticky;
     }
