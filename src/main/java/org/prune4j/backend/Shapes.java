@@ -26,6 +26,8 @@ public final class Shapes {
             throw new IllegalArgumentException("gemm: C must be " + m + "x" + n + " (rows of op(A) x columns of op(B)),"
                     + " got " + c.shapeString());
         }
+        noAlias("gemm", c, "C", a, "A");
+        noAlias("gemm", c, "C", b, "B");
         return new int[] {m, n, ka};
     }
 
@@ -43,6 +45,7 @@ public final class Shapes {
             throw new IllegalArgumentException("spmm: Y must be " + outRows + "x" + x.cols() + " for " + wDesc
                     + " times X (" + x.shapeString() + "), got " + y.shapeString());
         }
+        noAlias("spmm", y, "Y", x, "X");
     }
 
     public static void sddmm(Tensor a, Tensor b, CsrMatrix pattern, float[] out) {
@@ -60,6 +63,24 @@ public final class Shapes {
         if (out.length != pattern.nnz()) {
             throw new IllegalArgumentException("sddmm: out needs one value per stored entry (" + pattern.nnz()
                     + "), got " + out.length);
+        }
+        if ((a.isHost() && a.data() == out) || (b.isHost() && b.data() == out) || pattern.values() == out) {
+            throw new IllegalArgumentException("sddmm: out is the array of an input; the kernel reads the inputs while"
+                    + " it writes out, so pass a separate array");
+        }
+    }
+
+    /**
+     * Throws when {@code out} shares storage with the input {@code in} (the same tensor, a
+     * reshape of it, or a wrap of the same array): products read their inputs while they write
+     * the output, so an aliased output gives wrong answers rather than an error. Elementwise
+     * operations that allow {@code out == in} (ReLU, mul) do not call this.
+     */
+    public static void noAlias(String op, Tensor out, String outName, Tensor in, String inName) {
+        if (out.storage().equals(in.storage())) {
+            throw new IllegalArgumentException(op + ": the output " + outName + " (" + out.shapeString()
+                    + ") shares its storage with the input " + inName + " (" + in.shapeString() + "); the product reads "
+                    + inName + " while it writes " + outName + ", so pass a separate output tensor");
         }
     }
 
