@@ -97,6 +97,18 @@ public final class SpmmCrossoverBench {
 
     public Result run(Listener listener) throws IOException {
         Rng rng = new Rng(config.seed());
+        // every input is read and checked before the first measurement, so a malformed file fails the run at once
+        // instead of after the matrices before it were timed
+        List<Path> files = config.dlmcDir() == null ? List.of() : smtxFiles(config.dlmcDir());
+        List<CsrMatrix> matrices = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                matrices.add(Smtx.read(f, rng.split(f.toString().hashCode())));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot use DLMC matrix " + e.getMessage() + "; nothing was measured. Fix or "
+                        + "remove it, or pass --no-dlmc", e);
+            }
+        }
         progress.accept("measuring the FMA peak");
         double peak = FmaPeak.measureGflops();
         List<DenseGemm> gemms = new ArrayList<>();
@@ -134,9 +146,10 @@ public final class SpmmCrossoverBench {
 
         List<SparseResult> dlmc = new ArrayList<>();
         if (config.dlmcDir() != null) {
-            for (Path f : smtxFiles(config.dlmcDir())) {
+            for (int fi = 0; fi < files.size(); fi++) {
+                Path f = files.get(fi);
                 progress.accept("dlmc " + config.dlmcDir().relativize(f));
-                CsrMatrix csr = Smtx.read(f, rng.split(f.toString().hashCode()));
+                CsrMatrix csr = matrices.get(fi);
                 Tensor xd = Tensor.uniform(rng.split(7), -1f, 1f, csr.cols(), config.dlmcN());
                 Tensor wd = csr.toDense();
                 Tensor yd = Tensor.zeros(csr.rows(), config.dlmcN());

@@ -152,8 +152,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "dlmc" -> {
                     Path d = dlmc != null ? dlmc : org.prune4j.bench.DlmcData.find().orElse(null);
                     if (d == null) {
-                        skipped.add("dlmc: folder not found (looked at " + org.prune4j.bench.DlmcData.searched()
-                                + "); pass --dlmc DIR");
+                        throw new IllegalArgumentException("DLMC matrices not found (looked at "
+                                + org.prune4j.bench.DlmcData.searched() + "); pass --dlmc DIR, or --families without"
+                                + " dlmc to leave them out");
                     } else {
                         workloads.addAll(Workloads.fromFiles(d, "dlmc", dlmcN));
                     }

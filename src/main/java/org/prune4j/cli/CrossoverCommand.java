@@ -64,8 +64,8 @@ public final class CrossoverCommand implements Callable<Integer> {
         }
         Path dir = noDlmc ? null : dlmc != null ? dlmc : DlmcData.find().orElse(null);
         if (!noDlmc && dir == null) {
-            System.err.println("[bench] DLMC matrices not found (looked at " + DlmcData.searched() + ");"
-                    + " pass --dlmc DIR to include them (running the random-mask sweep only)");
+            throw new IllegalArgumentException("DLMC matrices not found (looked at " + DlmcData.searched() + "); pass"
+                    + " --dlmc DIR to include them or --no-dlmc to run the random-mask sweep only");
         }
         var config = new SpmmCrossoverBench.Config(m, k, n, fractions, warmup, runs, seed, dir, dlmcN);
         // rows go to <name>.csv.partial as they are measured; a run cut short keeps them
