@@ -33,13 +33,14 @@ final class ExperimentCommands {
 
     static int run(ExperimentSettings settings, TrainingOptions o) {
         long start = System.nanoTime();
+        ExperimentRunner.Fallback fallback = fallback(o, settings.model());
         try (Backend backend = Backends.open(o.backend); ProgressBars bars = new ProgressBars()) {
             log("backend " + backend.description());
             KernelPolicy policy = policy(o, backend, settings.model());
             log("kernel policy: " + (policy.crossovers() != null ? policy.source()
                     : "CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")"));
             ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
-                    .acceptChanges(o.acceptChanges).fallback(fallback(o, settings.model()))
+                    .acceptChanges(o.acceptChanges).fallback(fallback)
                     .run(settings, Path.of(o.out), o.resume);
             System.out.println();
             System.out.printf("%-6s %-10s %-34s %9s %10s %9s %9s%n", "round", "branch", "method", "weights", "early-stop",

@@ -29,7 +29,7 @@ public final class IoErrors {
         String kind = switch (e) {
             case NoSuchFileException x -> "no such file or folder";
             case AccessDeniedException x -> "permission denied";
-            case FileAlreadyExistsException x -> "something already exists there";
+            case FileAlreadyExistsException x -> "a file is in the way (it exists and is not a folder)";
             case NotDirectoryException x -> "a path component is not a folder";
             case DirectoryNotEmptyException x -> "the folder is not empty";
             case CharacterCodingException x -> "not UTF-8 text (a binary file?)";
@@ -53,9 +53,14 @@ public final class IoErrors {
         return new UncheckedIOException(message(operation, file, e), e);
     }
 
-    /** "cannot OPERATION FILE: REASON". */
+    /**
+     * "cannot OPERATION FILE: REASON", naming the path the error is about when it is another
+     * one (a parent folder that is a file, the target of a rename).
+     */
     public static String message(String operation, Path file, IOException e) {
-        return "cannot " + operation + " " + file + ": " + reason(e);
+        String other = e instanceof FileSystemException f && f.getFile() != null
+                && !Path.of(f.getFile()).equals(file) ? f.getFile() : null;
+        return "cannot " + operation + " " + file + ": " + reason(e) + (other == null ? "" : " (" + other + ")");
     }
 
     /**

@@ -1,0 +1,60 @@
+package org.prune4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run's label says what it did and its hash depends only on what changes its result (issue 13,
+ * item 2): settings a schedule ignores are normalised away; the winning-ticket label is kept for
+ * the winning-ticket procedure.
+ */
+class LabelsAndHashesTest {
+    static PruningSettings pruning(String score, String schedule, String reset, int rounds, double rate) {
+        return new PruningSettings(score, "layerwise", 0.5, schedule, rounds, rate, 0.8, 10, 60, 10, reset, "trained",
+                1, 1, 100, List.of());
+    }
+
+    static ExperimentSettings run(String kind, PruningSettings p) {
+        return new ExperimentSettings(kind, "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant", 60,
+                100, 50, 1, p);
+    }
+
+    @Test
+    void gradualRunsIgnoreTheResetSoItNamesNeitherTheRunNorItsLabel() {
+        String hash = run("prune", pruning("magnitude", "gradual", "rewind", 5, 0.2)).hash();
+        for (String reset : List.of("finetune", "reinit", "signed-constant", "rewind:10")) {
+            PruningSettings p = pruning("magnitude", "gradual", reset, 3, 0.5);
+            assertEquals(hash, run("prune", p).hash(), reset);
+            assertEquals("magnitude/layerwise/gradual", p.label());
+            assertNull(p.resetInstance());
+        }
+    }
+
+    @Test
+    void oneShotIgnoresRoundsAndRateIterativeIgnoresSparsity() {
+        assertEquals(run("prune", pruning("snip", "oneshot", "rewind", 5, 0.2)).hash(),
+                run("prune", pruning("snip", "oneshot", "rewind", 2, 0.7)).hash());
+        PruningSettings a = pruning("magnitude", "iterative", "rewind", 3, 0.2);
+        PruningSettings b = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 3, 0.2, 0.99, 0, 0, 0,
+                "rewind", "trained", 1, 1, 100, List.of());
+        assertEquals(run("prune", a).hash(), run("prune", b).hash());
+        assertNotEquals(run("prune", a).hash(), run("prune", pruning("magnitude", "iterative", "rewind", 3, 0.3))
+                .hash(), "what the schedule uses still counts");
+    }
+
+    @Test
+    void onlyImpWithRewindingIsLabelledTheWinningTicket() {
+        assertEquals("rewound IMP (winning ticket)", ExperimentRunner.methodLabel(run("lottery",
+                pruning("magnitude", "iterative", "rewind", 2, 0.2))));
+        assertEquals("IMP rewound to iteration 50 (winning ticket)", ExperimentRunner.methodLabel(run("lottery",
+                pruning("magnitude", "iterative", "rewind:50", 2, 0.2))));
+        assertEquals("random/layerwise/reinit", ExperimentRunner.methodLabel(run("lottery",
+                pruning("random", "iterative", "reinit", 2, 0.2))));
+        assertEquals("magnitude/layerwise/finetune", ExperimentRunner.methodLabel(run("lottery",
+                pruning("magnitude", "iterative", "finetune", 2, 0.2))));
+    }
+}
