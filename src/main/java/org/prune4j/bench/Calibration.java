@@ -20,8 +20,25 @@ import java.util.Optional;
  */
 public record Calibration(String date, String machine, List<Entry> entries) {
 
+    /** Every entry is complete, so a file that reads is a file that can be used. */
+    public Calibration {
+        if (entries == null || entries.contains(null)) {
+            throw new IllegalArgumentException("a calibration needs a list of entries");
+        }
+        entries = List.copyOf(entries);
+    }
+
     /** One crossover; {@code workloads} is how many shapes it is the median of. */
     public record Entry(String backend, String family, String structure, double sparseBelowDensity, int workloads) {
+        public Entry {
+            if (backend == null || family == null || structure == null) {
+                throw new IllegalArgumentException("a calibration entry needs a backend, a family and a structure");
+            }
+            if (!(sparseBelowDensity >= 0 && sparseBelowDensity <= 1) || workloads < 0) {
+                throw new IllegalArgumentException("a calibration entry needs a density in [0, 1] and a workload count"
+                        + " >= 0, got " + sparseBelowDensity + " and " + workloads);
+            }
+        }
     }
 
     /** The default file: {@code ~/.prune4j/calibration.json}. */

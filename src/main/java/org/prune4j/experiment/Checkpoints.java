@@ -185,6 +185,11 @@ public final class Checkpoints {
                 for (int j = 0; j < 8 && i + j < k.length; j++) {
                     k[i + j] = (bits >> j & 1) != 0;
                 }
+                if (k.length - i < 8 && bits >> (k.length - i) != 0) {
+                    // the writer leaves these bits clear; set ones mean the file was not written by it
+                    throw new CorruptCheckpointException(file, "has bits set past the " + k.length + " entries of mask '"
+                            + name + "'");
+                }
             }
             if (masks.put(name, Mask.of(rows, cols, k)) != null) {
                 throw new CorruptCheckpointException(file, "holds mask '" + name + "' twice");
