@@ -118,6 +118,9 @@ public final class Npz {
             throw new ModelFileException(file, name + ": .npy format version " + major + " is not supported");
         }
         ByteBuffer lb = ByteBuffer.wrap(in.readNBytes(lenBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        if (lb.remaining() < lenBytes) {
+            throw new ModelFileException(file, name + ": the .npy array ends inside its header length");
+        }
         long headerLength = lenBytes == 2 ? lb.getShort() & 0xFFFF : lb.getInt() & 0xFFFFFFFFL;
         if (entrySize >= 0 && headerLength > entrySize) {
             throw new ModelFileException(file, name + ": header length " + headerLength + " exceeds the entry");
