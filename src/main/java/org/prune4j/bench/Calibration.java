@@ -107,7 +107,7 @@ public record Calibration(String date, String machine, List<Entry> entries) {
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write calibration " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write calibration " + file + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
     }
 
@@ -115,7 +115,7 @@ public record Calibration(String date, String machine, List<Entry> entries) {
         try {
             return JSON.readValue(file.toFile(), Calibration.class);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + " is not a calibration file (" + e.getMessage()
+            throw new UncheckedIOException(file + " is not a calibration file (" + org.prune4j.guard.IoErrors.reason(e)
                     + "); rerun 'prune4j bench --calibrate' or delete it", e);
         }
     }

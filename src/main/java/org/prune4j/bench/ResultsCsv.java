@@ -47,7 +47,7 @@ public final class ResultsCsv implements AutoCloseable {
         try {
             return new ResultsCsv(file, header);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
     }
 
@@ -61,7 +61,7 @@ public final class ResultsCsv implements AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + partial + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot append to " + partial + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
         rows++;
         if (measurement) {
@@ -95,7 +95,7 @@ public final class ResultsCsv implements AutoCloseable {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot finish " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot finish " + file + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -43,7 +43,7 @@ public final class SweepFiles {
             images.forEach(i -> out.add(dir.resolve(i)));
             out.add(write(dir.resolve(name + ".html"), html(r, command, images, name)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write results in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write results in " + dir + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
         return out;
     }

@@ -98,7 +98,7 @@ public final class TrainingBench {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the training benchmark to " + s.out() + ": " + e.getMessage(),
+            throw new UncheckedIOException("cannot write the training benchmark to " + s.out() + ": " + org.prune4j.guard.IoErrors.reason(e),
                     e);
         }
     }

@@ -53,7 +53,7 @@ public final class Main implements Runnable {
         if (m == null || m.isBlank()) {
             return "internal error " + ex + "; rerun with PRUNE4J_DEBUG=1 for the stack trace and report it";
         }
-        return m;
+        return m.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     @Override

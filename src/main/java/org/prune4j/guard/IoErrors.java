@@ -45,7 +45,7 @@ public final class IoErrors {
         if (m == null || m.isBlank() || (e instanceof FileSystemException f && m.equals(f.getFile()))) {
             return e.getClass().getSimpleName();
         }
-        return m;
+        return m.replaceAll("\\s*\\R\\s*", " "); // parsers' messages span lines; errors are one line
     }
 
     /** "cannot OPERATION FILE: REASON" as an unchecked exception keeping {@code e} as the cause. */

@@ -42,7 +42,7 @@ public final class ExperimentReport {
             atomically(dir.resolve("results.json"), Json.PRETTY.writeValueAsBytes(json));
             atomically(dir.resolve("results.csv"), csv(rows).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write results in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write results in " + dir + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
         if (!Plots.available()) {
             return;

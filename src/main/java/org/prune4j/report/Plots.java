@@ -101,7 +101,7 @@ public final class Plots {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write plot " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write plot " + file + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
     }
 

@@ -204,7 +204,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
             JSON.writeValue(tmp.toFile(), new Table(List.copyOf(entries.values())));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            log.accept("could not save the calibration to " + file + " (" + e.getMessage() + "); it is kept for this run"
+            log.accept("could not save the calibration to " + file + " (" + org.prune4j.guard.IoErrors.reason(e) + "); it is kept for this run"
                     + " only");
         }
     }

@@ -174,6 +174,19 @@ class ResumeRepairTest {
     }
 
     @Test
+    void theDiskCheckCountsAtLeastWhatTheCheckpointsTake() throws IOException {
+        long written;
+        try (var s = Files.walk(straight.dir())) {
+            written = s.filter(p -> p.toString().endsWith(".ckpt")).mapToLong(p -> p.toFile().length()).sum();
+        }
+        var model = org.prune4j.nn.Models.create("lenet300", 1, 10, 10, 10, new org.prune4j.tensor.Rng(1));
+        long estimate = Preflight.checkpointBytes(model, 2);
+        assertTrue(estimate >= written && estimate < 3 * written, estimate + " for " + written + " bytes written");
+        String m = assertThrows(IllegalStateException.class, () -> Preflight.disk(tmp, model, 1 << 24)).getMessage();
+        assertTrue(m.contains("on disk for its checkpoints and results") && m.contains("--out on another disk"), m);
+    }
+
+    @Test
     void aSecondProcessIsToldWhoHoldsTheFolder() throws Exception {
         Path dir = tmp.resolve("locked").resolve(settings.runName());
         Process holder = ChildJvm.builder(tmp, "64m", "org.prune4j.testing.HoldRunLock", dir.toString())
