@@ -22,7 +22,7 @@ public record Calibration(String date, String machine, List<Entry> entries) {
 
     /** Every entry is complete, so a file that reads is a file that can be used. */
     public Calibration {
-        if (entries == null || entries.contains(null)) {
+        if (entries == null || entries.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("a calibration needs a list of entries");
         }
         entries = List.copyOf(entries);
