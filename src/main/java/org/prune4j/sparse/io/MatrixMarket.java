@@ -69,7 +69,8 @@ public final class MatrixMarket {
                         + " bytes) can hold at most " + in.size() / minLine);
             }
             int cap = symmetric ? 2 * entries : entries;
-            HostMemory.require(HostMemory.bytes(rows + 1L, 4) + HostMemory.bytes(cap, 4 + 4 + 4 + 8 + 4 + 4),
+            // row offsets twice (the offsets and the fill cursor), coordinates, keys and the CSR arrays per entry
+            HostMemory.require(HostMemory.bytes(rows + 1L, 8) + HostMemory.bytes(cap, 4 + 4 + 4 + 8 + 4 + 4),
                     "the " + rows + "x" + cols + " matrix with " + entries + " entries in " + file);
             int[] ri = new int[cap], ci = new int[cap];
             float[] v = new float[cap];
