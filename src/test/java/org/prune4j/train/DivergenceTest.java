@@ -66,6 +66,23 @@ class DivergenceTest {
     }
 
     @Test
+    void aNonFiniteGradientIsNamedWhenTheWeightsAreStillFinite() {
+        Model m = Models.create("lenet300", 1, 6, 6, 10, new Rng(1));
+        Backend b = Backends.host();
+        try (org.prune4j.nn.Workspace ws = org.prune4j.nn.Workspace.caching(b)) {
+            org.prune4j.nn.Pass pass = new org.prune4j.nn.Pass(b, true, new Rng(2), ws);
+            org.prune4j.tensor.Tensor x = org.prune4j.tensor.Tensor.uniform(new Rng(3), -1, 1, 4, 1, 6, 6);
+            x.data()[5] = Float.POSITIVE_INFINITY;
+            org.prune4j.tensor.Tensor logits = m.forward(x, pass);
+            m.backward(org.prune4j.tensor.Tensor.filled(0.1f, logits.shape()));
+            String bad = NumericGuard.firstNonFinite(m, b);
+            assertTrue(bad != null && bad.startsWith("the gradient of fc1.weight[") && bad.contains(" is "), bad);
+        } finally {
+            m.release();
+        }
+    }
+
+    @Test
     void adamAtAHugeLearningRateStopsTrainingInsteadOfReturningAResult() throws Exception {
         ImageData data = tiny();
         Model m = Models.create("lenet300", 1, 10, 10, 10, new Rng(1));
