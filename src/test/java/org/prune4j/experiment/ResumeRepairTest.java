@@ -209,7 +209,7 @@ class ResumeRepairTest {
         ExperimentRunner.Outcome o = runner(POLICY).run(settings, tmp.resolve("locked"), true);
         assertEquals(straight.results().size(), o.results().size(), "the lock dies with its process");
         String inProcess;
-        try (RunLock l = RunLock.acquire(dir)) {
+        try (RunLock _ = RunLock.acquire(dir)) {
             inProcess = assertThrows(IllegalStateException.class, () -> RunLock.acquire(dir)).getMessage();
         }
         assertTrue(inProcess.contains("in use by this process"), inProcess);

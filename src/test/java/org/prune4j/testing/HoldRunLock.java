@@ -9,7 +9,7 @@ public final class HoldRunLock {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        try (RunLock lock = RunLock.acquire(Path.of(args[0]))) {
+        try (RunLock _ = RunLock.acquire(Path.of(args[0]))) {
             System.out.println("locked");
             System.out.flush();
             Thread.sleep(120_000);
