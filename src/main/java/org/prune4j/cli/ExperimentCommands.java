@@ -16,6 +16,11 @@ final class ExperimentCommands {
     }
 
     static ExperimentSettings settings(String kind, TrainingOptions o, Preset preset, PruningSettings pruning) {
+        return settings(kind, o, preset, pruning, null);
+    }
+
+    static ExperimentSettings settings(String kind, TrainingOptions o, Preset preset, PruningSettings pruning,
+            org.prune4j.dynamic.SparseTrainingSettings sparse) {
         String optimizer = or(o.optimizer, preset.optimizer());
         if (o.momentum != null && !List.of("momentum", "nesterov").contains(optimizer)) {
             throw new IllegalArgumentException("--momentum applies to --optimizer momentum or nesterov, not "
@@ -24,7 +29,7 @@ final class ExperimentCommands {
         return new ExperimentSettings(kind, or(o.model, preset.model()), o.data, o.validation, o.trainSubset,
                 o.testSubset, optimizer, or(o.lr, preset.lr()), or(o.momentum, 0.9), o.weightDecay,
                 o.lrSchedule, or(o.batch, preset.batch()), or(o.iterations, preset.iterations()),
-                or(o.evalEvery, preset.evalEvery()), o.seed, pruning);
+                or(o.evalEvery, preset.evalEvery()), o.seed, pruning, sparse);
     }
 
     static <T> T or(T value, T fallback) {

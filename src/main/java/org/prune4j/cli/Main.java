@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
         description = "Neural-network pruning on sparse CPU and CUDA kernels.",
         subcommands = {DoctorCommand.class, BenchCommand.class, CrossoverCommand.class, DemoCommand.class, TrainCommand.class,
             PruneCommand.class, LotteryCommand.class, TensorCoreCommand.class, GpuSmokeCommand.class, ReportCommand.class,
-            ExportCommand.class, ImportCommand.class, InferCommand.class})
+            ExportCommand.class, ImportCommand.class, InferCommand.class, DynamicSparseCommands.Set.class,
+            DynamicSparseCommands.Rigl.class, DynamicSparseCommands.EdgePopupCommand.class,
+            DynamicSparseCommands.SupermaskCommand.class, DynamicSparseCommands.BnOnly.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

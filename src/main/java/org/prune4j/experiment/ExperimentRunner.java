@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.DeviceFault;
 import org.prune4j.data.ImageData;
+import org.prune4j.dynamic.SparseMethod;
+import org.prune4j.dynamic.SparseMethods;
 import org.prune4j.nn.KernelPolicy;
 import org.prune4j.nn.LayerShape;
 import org.prune4j.nn.Model;
@@ -138,6 +140,9 @@ public final class ExperimentRunner {
             model = newModel();
             log.accept(model.describe());
             int rounds = p == null ? 0 : p.scheduleInstance().rounds();
+            if (s.sparseTraining() != null) {
+                method().check(model, methodContext());
+            }
             Preflight.disk(dir.path(), model, rounds);
             dir.start();
             init = dir.checkpoint("init.ckpt").orElseGet(() -> {
@@ -228,10 +233,26 @@ public final class ExperimentRunner {
             }
         }
 
+        private SparseMethod method() {
+            return SparseMethods.named(s.sparseTraining().method());
+        }
+
+        private SparseMethod.Context methodContext() {
+            return new SparseMethod.Context(s.sparseTraining(), s.trainConfig(), data.train().size(), s::optimiser,
+                    s.learningRateSchedule(), policy, new Rng(s.seed()).split(7000));
+        }
+
         private MainRound runMain(int r) {
             List<Trainer.Hook> hooks = new ArrayList<>();
-            String method = p == null ? "dense" : methodLabel(s);
-            if (r == 0) {
+            Supplier<String> method = () -> p == null ? "dense" : methodLabel(s);
+            boolean policyKernels = true;
+            if (s.sparseTraining() != null) {
+                model.load(init);
+                SparseMethod.Prepared prepared = method().prepare(model, methodContext());
+                hooks.addAll(prepared.hooks());
+                method = prepared.label();
+                policyKernels = prepared.policyKernels();
+            } else if (r == 0) {
                 model.load(init);
                 if (p != null && p.resetInstance() instanceof Reset.RewindToIteration rw) {
                     hooks.add((it, m) -> {
@@ -265,7 +286,7 @@ public final class ExperimentRunner {
                     p.resetInstance().apply(model, resetContext(r));
                 }
             }
-            RoundResult res = train(r, MAIN, method, s.trainConfig(), hooks);
+            RoundResult res = train(r, MAIN, method, s.trainConfig(), hooks, policyKernels);
             ModelState state = model.state();
             dir.saveCheckpoint(ckpt(r), state);
             dir.saveResult(res);
@@ -301,14 +322,18 @@ public final class ExperimentRunner {
                 }
                 default -> throw new IllegalArgumentException("unknown control " + control);
             }
-            RoundResult res = train(r, control, method, cfg, List.of());
+            String label = method;
+            RoundResult res = train(r, control, () -> label, cfg, List.of(), true);
             dir.saveResult(res);
             return res;
         }
 
-        private RoundResult train(int r, String branch, String method, TrainConfig cfg, List<Trainer.Hook> hooks) {
+        private RoundResult train(int r, String branch, Supplier<String> method, TrainConfig cfg,
+                List<Trainer.Hook> hooks, boolean policyKernels) {
             checkEnvironment(r, branch, cfg.batch());
-            List<String> kernels = model.chooseKernels(policy, cfg.batch());
+            List<String> kernels = policyKernels ? model.chooseKernels(policy, cfg.batch())
+                    : List.of("every layer on the dense path: the mask is learned over every connection and changes "
+                            + "every step");
             kernels.forEach(l -> log.accept("round " + r + " " + branch + ": " + l));
             String task = String.format("round %d %s %.1f%%", r, branch, 100 * model.density());
             TrainResult t = new Trainer(backend, progress).train(model, s.optimiser(), s.learningRateSchedule(), data,
@@ -317,7 +342,7 @@ public final class ExperimentRunner {
             for (Parameter w : model.prunable()) {
                 layers.put(w.name(), w.density());
             }
-            RoundResult res = new RoundResult(r, branch, method, layers, model.aliveWeights(), model.weightCount(),
+            RoundResult res = new RoundResult(r, branch, method.get(), layers, model.aliveWeights(), model.weightCount(),
                     model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve());
             log.accept(String.format("round %d %-9s %6.2f%% weights: test %.2f%% at early stop (iteration %d), final"
                     + " %.2f%%, %.0f s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
@@ -377,15 +402,7 @@ public final class ExperimentRunner {
     }
 
     private static Mask randomLike(Mask m, Rng rng) {
-        int n = m.rows() * m.cols();
-        int[] order = new int[n];
-        java.util.Arrays.setAll(order, i -> i);
-        rng.shuffle(order);
-        boolean[] k = new boolean[n];
-        for (int i = 0; i < m.keptCount(); i++) {
-            k[order[i]] = true;
-        }
-        return Mask.of(m.rows(), m.cols(), k);
+        return Mask.randomCount(m.rows(), m.cols(), m.keptCount(), rng);
     }
 
     /**

@@ -1,12 +1,15 @@
 package org.prune4j.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import org.prune4j.data.ImageData;
+import org.prune4j.dynamic.SparseTrainingSettings;
 import org.prune4j.nn.LearningRate;
 import org.prune4j.nn.Optimizer;
 import org.prune4j.train.TrainConfig;
@@ -18,12 +21,24 @@ import org.prune4j.train.TrainConfig;
  */
 public record ExperimentSettings(String kind, String model, String data, int validation, int trainLimit,
         int testLimit, String optimizer, double learningRate, double momentum, double weightDecay, String lrSchedule,
-        int batch, long iterations, int evalEvery, long seed, PruningSettings pruning) {
+        int batch, long iterations, int evalEvery, long seed, PruningSettings pruning,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SparseTrainingSettings sparseTraining) {
+
+    /** Experiments that prune (or only train) a dense network. */
+    public static final List<String> PRUNING_KINDS = List.of("train", "prune", "lottery");
 
     public ExperimentSettings {
         data = normalisedDataPath(data);
-        if (!(kind.equals("train") || kind.equals("prune") || kind.equals("lottery"))) {
+        boolean sparseKind = SparseTrainingSettings.METHODS.contains(kind);
+        if (!(PRUNING_KINDS.contains(kind) || sparseKind)) {
             throw new IllegalArgumentException("unknown experiment kind " + kind);
+        }
+        if (sparseKind != (sparseTraining != null) || (sparseKind && !sparseTraining.method().equals(kind))) {
+            throw new IllegalArgumentException("a " + kind + " experiment needs " + (sparseKind ? kind + " method "
+                    + "settings" : "no sparse-training settings"));
+        }
+        if (sparseKind && pruning != null) {
+            throw new IllegalArgumentException(kind + " trains sparse from the start; it takes no pruning settings");
         }
         if (trainLimit < 0 || testLimit < 0) {
             throw new IllegalArgumentException("subset sizes must be >= 0 (0 means all)");
@@ -38,7 +53,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
         Optimizer.named(optimizer, momentum, weightDecay);
         schedule(lrSchedule, learningRate, iterations);
         new TrainConfig(iterations, batch, evalEvery, seed);
-        if (!kind.equals("train") && pruning == null) {
+        if (!kind.equals("train") && !sparseKind && pruning == null) {
             throw new IllegalArgumentException(kind + " needs pruning settings");
         }
     }
@@ -156,7 +171,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 learningRate, momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, seed,
                 new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
                         p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
-                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls()));
+                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls()), sparseTraining);
     }
 
     /** Directory name: kind, model, hash. */

@@ -39,7 +39,7 @@ public final class Adam implements Optimizer {
             }
             touched.add(p);
             Slot s = p.slot(backend);
-            float wd = p.kind() == Parameter.Kind.WEIGHT ? (float) weightDecay : 0f;
+            float wd = p.decays() ? (float) weightDecay : 0f;
             s.backend().adamUpdate(s.value(), s.grad(), s.state(this, "m"), s.state(this, "v"), s.mask(), stepSize,
                     (float) beta1, (float) beta2, (float) eps, sqrtC2, wd);
         }

@@ -20,8 +20,13 @@ import org.prune4j.tensor.Tensor;
  */
 public final class Parameter {
 
-    /** What the tensor is; only {@link #WEIGHT}s are prunable, {@link #BUFFER}s are not trained. */
-    public enum Kind { WEIGHT, BIAS, NORM_SCALE, NORM_SHIFT, BUFFER }
+    /**
+     * What the tensor is; only {@link #WEIGHT}s are prunable, {@link #BUFFER}s are not trained.
+     * A {@link #SCORE} holds one learned number per entry of a weight (edge-popup, learned
+     * supermasks): it lives outside the model, trains like a weight, decay included, and is
+     * never masked.
+     */
+    public enum Kind { WEIGHT, BIAS, NORM_SCALE, NORM_SHIFT, BUFFER, SCORE }
 
     private final String name;
     private final Kind kind;
@@ -76,6 +81,20 @@ public final class Parameter {
         return kind == Kind.BUFFER ? null : placement.hostGrad(mask);
     }
 
+    /**
+     * The gradient at every entry, pruned ones included, as the last backward wrote it on the
+     * dense path; in host memory. RigL's growth and the mask learners score connections that do
+     * not exist yet by it. The sparse path computes the gradient at kept entries only, so after
+     * a sparse backward this throws: put the layer on the dense path for the step whose
+     * gradient is wanted ({@link WeightedLayer#useSparseKernel}).
+     */
+    public Tensor fullGradient() {
+        if (kind == Kind.BUFFER) {
+            throw new IllegalStateException(name + " is a buffer; it has no gradient");
+        }
+        return placement.hostFullGrad(mask, name);
+    }
+
     /** A host copy of the values that leaves them where they are (a counted transfer on a device). */
     public float[] snapshot() {
         return placement.snapshot();
@@ -87,6 +106,11 @@ public final class Parameter {
 
     public int fanOut() {
         return fanOut;
+    }
+
+    /** Whether weight decay applies: to weights and scores, not to biases or BatchNorm. */
+    public boolean decays() {
+        return kind == Kind.WEIGHT || kind == Kind.SCORE;
     }
 
     public boolean prunable() {

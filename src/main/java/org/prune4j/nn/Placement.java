@@ -80,6 +80,16 @@ final class Placement {
         return hostGrad;
     }
 
+    /** The host gradient as the last dense backward wrote it, pruned entries included. */
+    Tensor hostFullGrad(Mask mask, String name) {
+        if (mask != null && !gradUnmasked) {
+            throw new IllegalStateException(name + ": the last backward did not write the gradient at pruned entries "
+                    + "(it ran on the sparse path, or the mask changed since); run a step on the dense path first");
+        }
+        toHost();
+        return hostGrad;
+    }
+
     /** A host copy of the values, leaving the current form where it is. */
     float[] snapshot() {
         if (sparse != null) {

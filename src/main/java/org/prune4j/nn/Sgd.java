@@ -34,7 +34,7 @@ public final class Sgd implements Optimizer {
             }
             touched.add(p);
             Slot s = p.slot(backend);
-            float wd = p.kind() == Parameter.Kind.WEIGHT ? (float) weightDecay : 0f;
+            float wd = p.decays() ? (float) weightDecay : 0f;
             s.backend().sgdUpdate(s.value(), s.grad(), momentum == 0 ? null : s.state(this, "velocity"), s.mask(),
                     (float) lr, (float) momentum, nesterov, wd);
         }

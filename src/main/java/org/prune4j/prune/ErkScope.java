@@ -21,7 +21,7 @@ public record ErkScope() implements Scope {
     }
 
     /** The ERK factor of a weight stored as out x (in * k * k) with the given fans. */
-    static double factor(Parameter p) {
+    public static double factor(Parameter p) {
         double out = p.value().rows();
         double kk = p.fanOut() / out;
         double in = p.value().cols() / kk;
@@ -31,6 +31,15 @@ public record ErkScope() implements Scope {
 
     /** Weights each layer keeps for a model-wide target of {@code targetAlive} weights. */
     static long[] allocate(List<Parameter> layers, long targetAlive) {
+        return allocate(layers, targetAlive, ErkScope::factor);
+    }
+
+    /**
+     * Weights each layer keeps when a layer's density is proportional to {@code factor}: ERK's,
+     * or Erdős–Rényi's without the kernel terms (Mocanu et al., SET).
+     */
+    public static long[] allocate(List<Parameter> layers, long targetAlive,
+            java.util.function.ToDoubleFunction<Parameter> factor) {
         int n = layers.size();
         long[] keep = new long[n];
         boolean[] capped = new boolean[n];
@@ -41,14 +50,14 @@ public record ErkScope() implements Scope {
                 if (capped[l]) {
                     budget -= layers.get(l).alive();
                 } else {
-                    raw += factor(layers.get(l)) * layers.get(l).size();
+                    raw += factor.applyAsDouble(layers.get(l)) * layers.get(l).size();
                 }
             }
             double eps = raw == 0 ? 0 : budget / raw;
             boolean changed = false;
             for (int l = 0; l < n; l++) {
                 Parameter p = layers.get(l);
-                if (!capped[l] && eps * factor(p) * p.size() > p.alive()) {
+                if (!capped[l] && eps * factor.applyAsDouble(p) * p.size() > p.alive()) {
                     capped[l] = true;
                     changed = true;
                 }
@@ -56,7 +65,7 @@ public record ErkScope() implements Scope {
             if (!changed) {
                 for (int l = 0; l < n; l++) {
                     Parameter p = layers.get(l);
-                    keep[l] = capped[l] ? p.alive() : Math.round(eps * factor(p) * p.size());
+                    keep[l] = capped[l] ? p.alive() : Math.round(eps * factor.applyAsDouble(p) * p.size());
                 }
                 return keep;
             }

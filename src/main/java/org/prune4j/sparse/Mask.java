@@ -101,15 +101,22 @@ public final class Mask {
     /** Exactly {@code round(density * size)} entries kept, chosen uniformly at random. */
     public static Mask randomExact(int rows, int cols, double density, Rng rng) {
         checkSparsity(1.0 - density);
+        return randomCount(rows, cols, (int) Math.round(density * Math.multiplyExact(rows, cols)), rng);
+    }
+
+    /** Exactly {@code kept} entries kept, chosen uniformly at random. */
+    public static Mask randomCount(int rows, int cols, int kept, Rng rng) {
         int n = Math.multiplyExact(rows, cols);
+        if (kept < 0 || kept > n) {
+            throw new IllegalArgumentException("cannot keep " + kept + " of " + n + " entries");
+        }
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
         rng.shuffle(idx);
-        int keep = (int) Math.round(density * n);
         boolean[] k = new boolean[n];
-        for (int i = 0; i < keep; i++) {
+        for (int i = 0; i < kept; i++) {
             k[idx[i]] = true;
         }
         return new Mask(rows, cols, k);

@@ -23,9 +23,25 @@ import org.prune4j.tensor.Tensor;
  */
 public final class Trainer {
 
-    /** Called after every step with the number of steps done: rewind capture, gradual pruning. */
+    /**
+     * What runs beside the steps: rewind capture, gradual pruning, mask updates of dynamic
+     * sparse training, score updates of the mask learners. Iterations count the steps done.
+     */
     public interface Hook {
+        /** After step {@code iteration} (the number of steps done so far). */
         void afterStep(long iteration, Model model);
+
+        /** Before the step that will make {@code iteration} steps done; a hook that needs its dense gradient says so here. */
+        default void beforeStep(long iteration, Model model) {
+        }
+
+        /** Before the evaluation after {@code iteration} steps (0: the one before training). */
+        default void beforeEvaluation(long iteration, Model model) {
+        }
+
+        /** After that evaluation; a hook that changed what is evaluated puts the training form back here. */
+        default void afterEvaluation(long iteration, Model model) {
+        }
     }
 
     private final Backend backend;
@@ -47,7 +63,7 @@ public final class Trainer {
         try (Workspace ws = Workspace.caching(backend)) {
             TrainingStep step = new TrainingStep(model, optimizer, ws, dropout);
             DeviceBatch batch = new DeviceBatch(backend, ws, Trainer.class);
-            curve.add(evaluate(model, data, 0, Double.NaN, step.evaluation()));
+            curve.add(evaluate(model, data, 0, Double.NaN, step.evaluation(), hooks));
             NumericGuard guard = NumericGuard.from(curve.get(0), train.classes());
             progress.start(task, cfg.iterations());
             long examples = 0;
@@ -58,6 +74,9 @@ public final class Trainer {
                 int off = order.offset(it);
                 Tensor images = batch.load(train, idx, off, off + order.batch());
                 rate = lr.at(it);
+                for (Hook h : hooks) {
+                    h.beforeStep(it + 1, model);
+                }
                 step.run(images, batch.labels(), rate);
                 examples += order.batch();
                 long done = it + 1;
@@ -68,7 +87,7 @@ public final class Trainer {
                     float[] s = step.takeStats();
                     double meanLoss = s[0] / (double) examples;
                     guard.check(model, backend, lastEval, done, meanLoss, (long) s[2], rate);
-                    EvalPoint p = evaluate(model, data, done, meanLoss, step.evaluation());
+                    EvalPoint p = evaluate(model, data, done, meanLoss, step.evaluation(), hooks);
                     curve.add(p);
                     examples = 0;
                     lastEval = done;
@@ -83,9 +102,16 @@ public final class Trainer {
         return new TrainResult(curve, (System.nanoTime() - start) / 1e9);
     }
 
-    private static EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss, Pass pass) {
+    private static EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss, Pass pass,
+            List<Hook> hooks) {
+        for (Hook h : hooks) {
+            h.beforeEvaluation(iteration, model);
+        }
         Evaluation v = Evaluation.of(model, data.validation(), pass);
         Evaluation t = Evaluation.of(model, data.test(), pass);
+        for (Hook h : hooks) {
+            h.afterEvaluation(iteration, model);
+        }
         return new EvalPoint(iteration, trainLoss, v.loss(), v.accuracy(), t.loss(), t.accuracy());
     }
 }
