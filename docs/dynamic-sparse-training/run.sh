@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The runs behind docs/dynamic-sparse-training.md: LeNet-300-100 on Fashion-MNIST with the
 # lottery-ticket protocol (Adam 1.2e-3, batch 60, 50,000 iterations, evaluation every 100), every
-# method at 80, 90, 95 and 98% sparsity. Each run checkpoints and this script passes --resume, so
+# method at 80, 90, 95 and 98% sparsity. Each run checkpoints and this script passes --resume-or-start, so
 # rerunning it after an interruption redoes only what is missing. About two hours on 2 cores.
 #   docs/dynamic-sparse-training/run.sh [RUNS_FOLDER]   (default runs/dst)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs/dst}
-p=(--iterations 50000 --eval-every 100 --out "$out" --resume)
+p=(--iterations 50000 --eval-every 100 --out "$out" --resume-or-start)
 sparsities=(0.8 0.9 0.95 0.98)
 
 ./prune4j train "${p[@]}"

@@ -3,6 +3,7 @@ package org.prune4j.cli;
 import java.util.concurrent.Callable;
 import org.prune4j.dynamic.SparseMethods;
 import org.prune4j.dynamic.SparseTrainingSettings;
+import org.prune4j.dynamic.SupSup;
 import org.prune4j.experiment.ExperimentSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,8 @@ final class DynamicSparseCommands {
             options.model = defaultModel;
         }
         ExperimentSettings s = ExperimentCommands.settings(method.method(), options, Preset.DEFAULT, null, method);
-        ExperimentCommands.log(method.method() + ": " + SparseMethods.named(method.method()).paper());
+        ExperimentCommands.log(method.method() + ": " + (method.method().equals("supsup") ? SupSup.PAPER
+                : SparseMethods.named(method.method()).paper()));
         return ExperimentCommands.run(s, options);
     }
 
@@ -168,6 +170,41 @@ final class DynamicSparseCommands {
         @Override
         public Integer call() {
             return run(new SparseTrainingSettings("bn-only", 0, "", 0, false, 0, 0, "", "", 0, 0), options, "mlp-bn");
+        }
+    }
+
+    @Command(name = "supsup", mixinStandardHelpOptions = true, description = {
+        "Supermasks in superposition: one fixed random network (signed Kaiming constant), one edge-popup mask "
+            + "learned per task; the tasks are Fashion-MNIST (or --data) with a fixed pixel permutation each, task 0 "
+            + "unpermuted. Reports each task's test accuracy with the task given, and with the task inferred "
+            + "one-shot from the output entropy of the superimposed masks, batch by batch.",
+        "Wortsman et al., Supermasks in Superposition, NeurIPS 2020.",
+        "The optimiser options train each task's scores; --iterations is per task.",
+        "Example: prune4j supsup --tasks 5 --sparsity 0.5"})
+    static final class SupSupCommand implements Callable<Integer> {
+        @Mixin
+        TrainingOptions options = new TrainingOptions();
+
+        @Option(names = "--tasks", defaultValue = "5", description = "Number of tasks, at least 2 (default "
+                + "${DEFAULT-VALUE}).")
+        int tasks;
+
+        @Option(names = "--sparsity", defaultValue = "0.5", description = "Fraction of each layer left out of each "
+                + "task's mask (default ${DEFAULT-VALUE}).")
+        double sparsity;
+
+        @Option(names = "--weights", defaultValue = "signed-kaiming", description = "signed-kaiming or "
+                + "scaled-signed-kaiming; default ${DEFAULT-VALUE}.")
+        String weights;
+
+        @Option(names = "--infer-batch", defaultValue = "128", description = "Test examples per task inference "
+                + "(default ${DEFAULT-VALUE}).")
+        int inferBatch;
+
+        @Override
+        public Integer call() {
+            return run(new SparseTrainingSettings("supsup", sparsity, "", 0, false, 0, 0, weights, "", tasks,
+                    inferBatch), options, "lenet300");
         }
     }
 }

@@ -45,8 +45,8 @@ final class ExperimentCommands {
             log("kernel policy: " + (policy.crossovers() != null ? policy.source()
                     : "CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")"));
             ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
-                    .acceptChanges(o.acceptChanges).fallback(fallback)
-                    .run(settings, Path.of(o.out), o.resume);
+                    .acceptChanges(o.acceptChanges).fallback(fallback).strictResume(!o.resumeOrStart)
+                    .run(settings, Path.of(o.out), o.resume || o.resumeOrStart);
             System.out.println();
             System.out.printf("%-6s %-10s %-34s %9s %10s %9s %9s%n", "round", "branch", "method", "weights", "early-stop",
                     "test acc", "final");

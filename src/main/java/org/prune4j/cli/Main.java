@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
             PruneCommand.class, LotteryCommand.class, TensorCoreCommand.class, GpuSmokeCommand.class, ReportCommand.class,
             ExportCommand.class, ImportCommand.class, InferCommand.class, DynamicSparseCommands.Set.class,
             DynamicSparseCommands.Rigl.class, DynamicSparseCommands.EdgePopupCommand.class,
-            DynamicSparseCommands.SupermaskCommand.class, DynamicSparseCommands.BnOnly.class})
+            DynamicSparseCommands.SupermaskCommand.class, DynamicSparseCommands.BnOnly.class,
+            DynamicSparseCommands.SupSupCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -74,6 +74,11 @@ final class TrainingOptions {
     @Option(names = "--resume", description = "Continue the run with these settings where it stopped.")
     boolean resume;
 
+    @Option(names = "--resume-or-start", description = "Continue the run with these settings if there is one, else "
+            + "start it, even beside runs with other settings (for scripts over a sweep; plain --resume refuses "
+            + "then, in case a setting was mistyped).")
+    boolean resumeOrStart;
+
     @Option(names = "--fallback", defaultValue = "none", description = "After a GPU fault (out of device memory, a "
             + "kernel error): 'none' saves the run and stops (default), 'cpu' redoes the failed branch on the CPU and "
             + "goes on there.")

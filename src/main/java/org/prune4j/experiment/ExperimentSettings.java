@@ -37,6 +37,10 @@ public record ExperimentSettings(String kind, String model, String data, int val
             throw new IllegalArgumentException("a " + kind + " experiment needs " + (sparseKind ? kind + " method "
                     + "settings" : "no sparse-training settings"));
         }
+        if (sparseKind && sparseTraining.updateEvery() > 0) {
+            // an explicit interval is checked against the run's length now; once per epoch waits for the data
+            sparseTraining.schedule(iterations, batch, 1);
+        }
         if (sparseKind && pruning != null) {
             throw new IllegalArgumentException(kind + " trains sparse from the start; it takes no pruning settings");
         }
@@ -135,6 +139,14 @@ public record ExperimentSettings(String kind, String model, String data, int val
         } catch (java.io.IOException e) {
             return p.toString();
         }
+    }
+
+    /** The last round: the pruning rounds, a SupSup run's last task, else 0. */
+    public int lastRound() {
+        if (sparseTraining != null && sparseTraining.method().equals("supsup")) {
+            return sparseTraining.tasks() - 1;
+        }
+        return pruning == null ? 0 : pruning.scheduleInstance().rounds();
     }
 
     public TrainConfig trainConfig() {

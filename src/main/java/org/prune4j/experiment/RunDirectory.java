@@ -49,9 +49,20 @@ public final class RunDirectory implements AutoCloseable {
      * exactly these settings (the round count may grow, and shrink only above its results).
      */
     public static RunDirectory open(Path root, ExperimentSettings settings, boolean resume, Consumer<String> log) {
+        return open(root, settings, resume, true, log);
+    }
+
+    /**
+     * As {@link #open(Path, ExperimentSettings, boolean, Consumer)}; with {@code strict} off, a
+     * resume that finds no run with these settings starts one even when runs with other
+     * settings are beside it (a script going through a sweep), instead of refusing in case a
+     * setting was mistyped.
+     */
+    public static RunDirectory open(Path root, ExperimentSettings settings, boolean resume, boolean strict,
+            Consumer<String> log) {
         Path dir = root.toAbsolutePath().normalize().resolve(settings.runName());
         Path settingsFile = dir.resolve(SETTINGS);
-        if (resume && !Files.exists(settingsFile)) {
+        if (resume && strict && !Files.exists(settingsFile)) {
             String others = similarRuns(dir.getParent(), settings);
             if (!others.isEmpty()) {
                 throw new IllegalStateException("--resume: there is no run with these settings in " + dir.getParent()
@@ -86,7 +97,7 @@ public final class RunDirectory implements AutoCloseable {
             throw new IllegalStateException(path + " already holds this run; pass --resume to continue it "
                     + "(finished rounds are kept) or delete the folder to start over");
         }
-        int rounds = settings.pruning() == null ? 0 : settings.pruning().scheduleInstance().rounds();
+        int rounds = settings.lastRound();
         if (lastResult > rounds) {
             throw new IllegalStateException(path + " holds results up to round " + lastResult + " but these settings"
                     + " stop at round " + rounds + "; results.json would lose rounds " + (rounds + 1) + ".." + lastResult

@@ -47,7 +47,10 @@ public final class ExperimentReport {
         if (!Plots.available()) {
             return;
         }
-        if (rows.stream().anyMatch(r -> r.round() > 0)) {
+        if (settings.kind().equals("supsup")) {
+            Plots.line(dir.resolve("accuracy.png"), settings.model() + ": supermasks in superposition, test accuracy "
+                    + "per task", "task", "test accuracy (%)", taskSeries(rows), false);
+        } else if (rows.stream().anyMatch(r -> r.round() > 0)) {
             // Untrained evaluations (supermasks) sit tens of points lower; on one chart they would
             // flatten the differences between the trained branches, so they get their own.
             List<RoundResult> trained = rows.stream().filter(r -> r.earlyStop().iteration() > 0 || r.round() == 0).toList();
@@ -104,15 +107,31 @@ public final class ExperimentReport {
         return out;
     }
 
+    /** SupSup: each task's final test accuracy with its task given (main) and inferred, task on the x axis. */
+    private static List<Plots.Series> taskSeries(List<RoundResult> rows) {
+        List<Plots.Series> out = new ArrayList<>();
+        for (String branch : List.of("main", "inferred")) {
+            Map<Double, Double> pts = new TreeMap<>();
+            rows.stream().filter(r -> r.branch().equals(branch)).forEach(r -> pts.put((double) r.round(),
+                    100 * r.last().testAccuracy()));
+            if (!pts.isEmpty()) {
+                out.add(Plots.series(branch.equals("main") ? "task given" : "task inferred", pts));
+            }
+        }
+        return out;
+    }
+
     private static List<Plots.Series> curveSeries(List<RoundResult> rows) {
         List<Plots.Series> out = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
         for (RoundResult r : rows) {
             if (!r.branch().equals("main") || r.curve().size() < 2) {
                 continue;
             }
             double[] x = r.curve().stream().mapToDouble(EvalPoint::iteration).toArray();
             double[] y = r.curve().stream().mapToDouble(p -> 100 * p.testAccuracy()).toArray();
-            out.add(new Plots.Series(String.format(Locale.ROOT, "%.1f%% weights", 100 * r.density()), x, y));
+            String name = String.format(Locale.ROOT, "%.1f%% weights", 100 * r.density());
+            out.add(new Plots.Series(names.add(name) ? name : "round " + r.round() + ", " + name, x, y));
         }
         return out;
     }

@@ -57,4 +57,23 @@ class LabelsAndHashesTest {
         assertEquals("magnitude/layerwise/finetune", ExperimentRunner.methodLabel(run("lottery",
                 pruning("magnitude", "iterative", "finetune", 2, 0.2))));
     }
+
+    @Test
+    void publishedRunsKeepTheirNamesAndMethodFieldsTheMethodIgnoresDoNotCount() throws Exception {
+        // the lottery-ticket run in docs/ was made before sparse-training settings existed; adding
+        // them must not rename it, or --resume would start it over
+        ExperimentSettings published = Json.PRETTY.readValue(java.nio.file.Path.of(
+                "docs/lottery-ticket-lenet300/settings.json").toFile(), ExperimentSettings.class);
+        assertEquals("e9498f1f382f", published.hash());
+        var a = new org.prune4j.dynamic.SparseTrainingSettings("edge-popup", 0.5, "erk", 0.3, true, 100, 0.75,
+                "signed-kaiming", "expected", 3, 64);
+        var b = new org.prune4j.dynamic.SparseTrainingSettings("edge-popup", 0.5, "", 0, false, 0, 0,
+                "signed-kaiming", "", 0, 0);
+        assertEquals(a, b, "fields edge-popup does not read are normalised away");
+        var rigl = new org.prune4j.dynamic.SparseTrainingSettings("rigl", 0.9, "erk", 0.3, true, 100, 0.75, "x", "y",
+                3, 64);
+        assertEquals("", rigl.weights());
+        assertNotEquals(rigl, new org.prune4j.dynamic.SparseTrainingSettings("rigl", 0.9, "erk", 0.3, false, 100, 0.75,
+                "", "", 0, 0), "what RigL reads still counts");
+    }
 }
