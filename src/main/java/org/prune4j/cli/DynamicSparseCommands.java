@@ -28,6 +28,23 @@ final class DynamicSparseCommands {
         return ExperimentCommands.run(s, options);
     }
 
+    /** A command that runs one method: its training options, its settings, its default model. */
+    abstract static class MethodCommand implements Callable<Integer> {
+        @Mixin
+        TrainingOptions options = new TrainingOptions();
+
+        abstract SparseTrainingSettings settings();
+
+        String defaultModel() {
+            return "lenet300";
+        }
+
+        @Override
+        public Integer call() {
+            return run(settings(), options, defaultModel());
+        }
+    }
+
     /** What SET and RigL share; defaults differ per method, so they are filled in by the command. */
     static final class DynamicOptions {
         @Option(names = "--sparsity", description = "Fraction of weights removed, the whole run long (default 0.9).")
@@ -71,16 +88,13 @@ final class DynamicSparseCommands {
         "Defaults: --sparsity 0.9 --allocation er --drop-fraction 0.3 --drop-schedule constant --update-every 0 "
             + "(one epoch) --stop-at 1.",
         "Example: prune4j set --sparsity 0.95 --iterations 20000"})
-    static final class Set implements Callable<Integer> {
-        @Mixin
-        TrainingOptions options = new TrainingOptions();
-
+    static final class Set extends MethodCommand {
         @Mixin
         DynamicOptions dynamic = new DynamicOptions();
 
         @Override
-        public Integer call() {
-            return run(dynamic.settings("set", "er", "constant", 0, 1.0), options, "lenet300");
+        SparseTrainingSettings settings() {
+            return dynamic.settings("set", "er", "constant", 0, 1.0);
         }
     }
 
@@ -93,16 +107,13 @@ final class DynamicSparseCommands {
         "Defaults: --sparsity 0.9 --allocation erk --drop-fraction 0.3 --drop-schedule cosine --update-every 100 "
             + "--stop-at 0.75.",
         "Example: prune4j rigl --sparsity 0.9"})
-    static final class Rigl implements Callable<Integer> {
-        @Mixin
-        TrainingOptions options = new TrainingOptions();
-
+    static final class Rigl extends MethodCommand {
         @Mixin
         DynamicOptions dynamic = new DynamicOptions();
 
         @Override
-        public Integer call() {
-            return run(dynamic.settings("rigl", "erk", "cosine", 100, 0.75), options, "lenet300");
+        SparseTrainingSettings settings() {
+            return dynamic.settings("rigl", "erk", "cosine", 100, 0.75);
         }
     }
 
@@ -112,10 +123,7 @@ final class DynamicSparseCommands {
         "Ramanujan et al., What's Hidden in a Randomly Weighted Neural Network?, CVPR 2020.",
         "The optimiser options (--optimizer, --lr, --lr-schedule, --weight-decay) train the scores.",
         "Example: prune4j edge-popup --sparsity 0.5 --optimizer momentum --lr 0.1 --lr-schedule cosine"})
-    static final class EdgePopupCommand implements Callable<Integer> {
-        @Mixin
-        TrainingOptions options = new TrainingOptions();
-
+    static final class EdgePopupCommand extends MethodCommand {
         @Option(names = "--sparsity", defaultValue = "0.5", description = "Fraction of each layer's weights left out "
                 + "(default ${DEFAULT-VALUE}; the paper's best is about half).")
         double sparsity;
@@ -126,9 +134,8 @@ final class DynamicSparseCommands {
         String weights;
 
         @Override
-        public Integer call() {
-            return run(new SparseTrainingSettings("edge-popup", sparsity, "", 0, false, 0, 0, weights, "", 0, 0),
-                    options, "lenet300");
+        SparseTrainingSettings settings() {
+            return new SparseTrainingSettings("edge-popup", sparsity, "", 0, false, 0, 0, weights, "", 0, 0);
         }
     }
 
@@ -139,10 +146,7 @@ final class DynamicSparseCommands {
         "Zhou et al., Deconstructing Lottery Tickets: Zeros, Signs, and the Supermask, NeurIPS 2019.",
         "The optimiser options train the scores.",
         "Example: prune4j supermask --evaluate sampled"})
-    static final class SupermaskCommand implements Callable<Integer> {
-        @Mixin
-        TrainingOptions options = new TrainingOptions();
-
+    static final class SupermaskCommand extends MethodCommand {
         @Option(names = "--weights", defaultValue = "signed-constant", description = "signed-constant (sign times the "
                 + "initialisation's standard deviation) or init; default ${DEFAULT-VALUE}.")
         String weights;
@@ -152,9 +156,8 @@ final class DynamicSparseCommands {
         String evaluation;
 
         @Override
-        public Integer call() {
-            return run(new SparseTrainingSettings("supermask", 0, "", 0, false, 0, 0, weights, evaluation, 0, 0),
-                    options, "lenet300");
+        SparseTrainingSettings settings() {
+            return new SparseTrainingSettings("supermask", 0, "", 0, false, 0, 0, weights, evaluation, 0, 0);
         }
     }
 
@@ -163,13 +166,15 @@ final class DynamicSparseCommands {
             + "scales and shifts train. Reports the share of scales that end near zero (features switched off).",
         "Frankle, Schwab & Morcos, Training BatchNorm and Only BatchNorm, ICLR 2021.",
         "Default model: mlp-bn. Example: prune4j bn-only --iterations 20000"})
-    static final class BnOnly implements Callable<Integer> {
-        @Mixin
-        TrainingOptions options = new TrainingOptions();
+    static final class BnOnly extends MethodCommand {
+        @Override
+        SparseTrainingSettings settings() {
+            return new SparseTrainingSettings("bn-only", 0, "", 0, false, 0, 0, "", "", 0, 0);
+        }
 
         @Override
-        public Integer call() {
-            return run(new SparseTrainingSettings("bn-only", 0, "", 0, false, 0, 0, "", "", 0, 0), options, "mlp-bn");
+        String defaultModel() {
+            return "mlp-bn";
         }
     }
 
@@ -181,10 +186,7 @@ final class DynamicSparseCommands {
         "Wortsman et al., Supermasks in Superposition, NeurIPS 2020.",
         "The optimiser options train each task's scores; --iterations is per task.",
         "Example: prune4j supsup --tasks 5 --sparsity 0.5"})
-    static final class SupSupCommand implements Callable<Integer> {
-        @Mixin
-        TrainingOptions options = new TrainingOptions();
-
+    static final class SupSupCommand extends MethodCommand {
         @Option(names = "--tasks", defaultValue = "5", description = "Number of tasks, at least 2 (default "
                 + "${DEFAULT-VALUE}).")
         int tasks;
@@ -202,9 +204,9 @@ final class DynamicSparseCommands {
         int inferBatch;
 
         @Override
-        public Integer call() {
-            return run(new SparseTrainingSettings("supsup", sparsity, "", 0, false, 0, 0, weights, "", tasks,
-                    inferBatch), options, "lenet300");
+        SparseTrainingSettings settings() {
+            return new SparseTrainingSettings("supsup", sparsity, "", 0, false, 0, 0, weights, "", tasks,
+                    inferBatch);
         }
     }
 }
