@@ -140,10 +140,9 @@ final class Placement {
     }
 
     private static void zeroPruned(Mask mask, Tensor t) {
-        boolean[] k = mask.toArray();
         float[] d = t.data();
         for (int i = 0; i < d.length; i++) {
-            if (!k[i]) {
+            if (!mask.keptAt(i)) {
                 d[i] = 0f;
             }
         }

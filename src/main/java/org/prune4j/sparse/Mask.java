@@ -153,6 +153,11 @@ public final class Mask {
         return 1.0 - density();
     }
 
+    /** Whether the entry at flat (row-major) position {@code i} is kept; reads without copying the mask. */
+    public boolean keptAt(int i) {
+        return kept[i];
+    }
+
     public boolean[] toArray() {
         return kept.clone();
     }
