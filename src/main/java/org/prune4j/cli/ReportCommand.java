@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.prune4j.bench.BenchSweep;
 import org.prune4j.bench.SweepFiles;
-import org.prune4j.experiment.ExperimentSettings;
-import org.prune4j.experiment.Json;
-import org.prune4j.experiment.RoundResult;
+import org.prune4j.report.Comparison;
 import org.prune4j.report.ExperimentReport;
+import org.prune4j.report.RunResults;
 import org.prune4j.report.Plots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,10 +22,19 @@ import picocli.CommandLine.Parameters;
  * leaves the charting libraries out.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Redraw reports and plots from an experiment folder (results.json) or a bench sweep .json file.")
+        description = {"Redraw reports and plots from an experiment folder (results.json) or a bench sweep .json file.",
+            "With --compare OUT: several runs (run folders, or folders of run folders) on one chart and in one table,",
+            "seeds pooled into mean and standard deviation: comparison.csv, .md, .png and comparison-time.png."})
 public final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PATH", description = "A run folder holding results.json, or a sweep's .json file.")
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "A run folder holding results.json, or a sweep's "
+            + ".json file; with --compare, any number of run folders or folders holding them.")
+    List<Path> paths;
+
+    @picocli.CommandLine.Option(names = "--compare", paramLabel = "OUT", description = "Compare the runs and write "
+            + "the comparison into OUT.")
+    Path compare;
+
     Path path;
 
     @picocli.CommandLine.Option(names = "--calibration", description = "For a sweep: also write its calibration here.")
@@ -35,24 +42,39 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (compare != null) {
+            List<RunResults> runs = new ArrayList<>();
+            for (Path p : paths) {
+                if (RunResults.isRun(p)) {
+                    runs.add(RunResults.read(p));
+                } else if (Files.isDirectory(p)) {
+                    try (var list = Files.list(p)) {
+                        for (Path d : list.sorted().filter(RunResults::isRun).toList()) {
+                            runs.add(RunResults.read(d));
+                        }
+                    }
+                } else {
+                    throw new IllegalArgumentException(p + " is neither a run folder nor a folder of runs");
+                }
+            }
+            if (runs.isEmpty()) {
+                throw new IllegalArgumentException("no run folders (with results.json) in " + paths);
+            }
+            Comparison.write(runs, compare).forEach(f -> System.out.println("wrote " + f));
+            return 0;
+        }
+        if (paths.size() != 1) {
+            throw new IllegalArgumentException("one PATH at a time without --compare; to put several runs on one chart, "
+                    + "add --compare OUT");
+        }
+        path = paths.get(0);
         if (!Plots.available()) {
             throw new IllegalStateException("this Java runtime cannot draw (no java.desktop or XChart); run the report "
                     + "command from the full build (./prune4j), not the GPU bundle");
         }
         if (Files.isDirectory(path)) {
-            Path json = path.resolve("results.json");
-            if (!Files.exists(json)) {
-                throw new IllegalArgumentException(path + " has no results.json; is it a run folder?");
-            }
-            JsonNode root = Json.PRETTY.readTree(json.toFile());
-            ExperimentSettings settings = Json.PRETTY.treeToValue(root.get("settings"), ExperimentSettings.class);
-            List<RoundResult> results = new ArrayList<>();
-            for (JsonNode r : root.get("results")) {
-                results.add(Json.PRETTY.treeToValue(r, RoundResult.class));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> machine = Json.PRETTY.treeToValue(root.get("machine"), Map.class);
-            ExperimentReport.write(path, settings, results, machine);
+            RunResults run = RunResults.read(path);
+            ExperimentReport.write(path, run.settings(), run.results(), run.machine());
             System.out.println("redrew " + path.resolve("results.csv") + ", accuracy.png, curves.png");
             return 0;
         }

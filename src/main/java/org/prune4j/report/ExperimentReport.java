@@ -144,7 +144,7 @@ public final class ExperimentReport {
         return s.contains(",") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    private static void atomically(Path file, byte[] bytes) throws IOException {
+    static void atomically(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, bytes);

@@ -1,0 +1,147 @@
+package org.prune4j.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.prune4j.experiment.ExperimentSettings;
+import org.prune4j.experiment.RoundResult;
+
+/**
+ * Several runs on one chart and in one table: every trained network of every run becomes a
+ * point (weights remaining, test accuracy at early stopping, training time), grouped by method
+ * (what the run was, per branch) and model; runs that differ only in their seed are pooled
+ * into a mean with its standard deviation. Writes comparison.csv, comparison.md,
+ * comparison.png (accuracy vs weights remaining, log axis) and comparison-time.png.
+ */
+public final class Comparison {
+    private Comparison() {
+    }
+
+    /** The pooled points of one method at one density. */
+    public record Row(String method, String model, double percentRemaining, int seeds, double meanAccuracy,
+            double stdAccuracy, double meanFinal, double meanSeconds) {
+    }
+
+    /** What a run's result is called in a comparison: the method, not the run's settings hash. */
+    static String method(ExperimentSettings s, RoundResult r) {
+        String base = switch (s.kind()) {
+            case "train" -> "dense";
+            case "set" -> "SET";
+            case "rigl" -> "RigL";
+            case "edge-popup" -> "edge-popup";
+            case "supermask" -> "learned supermask";
+            case "bn-only" -> "BatchNorm only";
+            case "supsup" -> r.branch().equals("inferred") ? "SupSup, task inferred" : "SupSup, task given";
+            default -> r.round() == 0 ? "dense" : r.branch().equals("main") ? mainLabel(s) : r.method();
+        };
+        return base;
+    }
+
+    private static String mainLabel(ExperimentSettings s) {
+        var p = s.pruning();
+        if (p.score().equals("magnitude") && p.schedule().equals("iterative") && p.reset().startsWith("rewind")) {
+            return "lottery ticket (IMP, " + p.reset() + ")";
+        }
+        if (p.schedule().equals("gradual")) {
+            return p.score() + " pruning, gradual";
+        }
+        return p.score() + "/" + p.scope() + "/" + p.schedule() + "/" + p.reset();
+    }
+
+    public static List<Row> rows(List<RunResults> runs) {
+        record Key(String method, String model, long permille) {
+        }
+        Map<Key, List<RoundResult>> groups = new LinkedHashMap<>();
+        for (RunResults run : runs) {
+            for (RoundResult r : run.results()) {
+                if (r.branch().equals("supermask")) {
+                    continue; // untrained evaluations are not comparable to trained networks
+                }
+                Key k = new Key(method(run.settings(), r), run.settings().model(), Math.round(r.density() * 1000));
+                groups.computeIfAbsent(k, q -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Row> out = new ArrayList<>();
+        groups.forEach((k, rs) -> {
+            double[] acc = rs.stream().mapToDouble(r -> r.earlyStop().testAccuracy()).toArray();
+            double mean = java.util.Arrays.stream(acc).average().orElse(Double.NaN);
+            double var = acc.length < 2 ? Double.NaN : java.util.Arrays.stream(acc).map(a -> (a - mean) * (a - mean))
+                    .sum() / (acc.length - 1);
+            out.add(new Row(k.method(), k.model(), 100 * rs.stream().mapToDouble(RoundResult::density).average()
+                    .orElseThrow(), rs.size(), mean, Math.sqrt(var), rs.stream().mapToDouble(r -> r.last()
+                    .testAccuracy()).average().orElseThrow(), rs.stream().mapToDouble(RoundResult::seconds).average()
+                    .orElseThrow()));
+        });
+        out.sort(java.util.Comparator.comparing(Row::model).thenComparing(Row::method).thenComparing(Row::percentRemaining,
+                java.util.Comparator.reverseOrder()));
+        return out;
+    }
+
+    /** Writes the comparison of {@code runs} into {@code out}; returns the files written. */
+    public static List<Path> write(List<RunResults> runs, Path out) {
+        List<Row> rows = rows(runs);
+        boolean models = rows.stream().map(Row::model).distinct().count() > 1;
+        StringBuilder csv = new StringBuilder("method,model,percent_remaining,seeds,mean_early_stop_test_accuracy,"
+                + "std,mean_final_test_accuracy,mean_seconds\n");
+        StringBuilder md = new StringBuilder("| method | model | weights left | seeds | test accuracy at early stop | "
+                + "final test accuracy | training time |\n|---|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%.6f,%.1f%n", r.method(), r.model(),
+                    r.percentRemaining(), r.seeds(), r.meanAccuracy(), Double.isNaN(r.stdAccuracy()) ? ""
+                    : String.format(Locale.ROOT, "%.6f", r.stdAccuracy()), r.meanFinal(), r.meanSeconds()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %.2f%% | %.0f s |%n", r.method(),
+                    r.model(), r.percentRemaining(), r.seeds(), 100 * r.meanAccuracy(), Double.isNaN(r.stdAccuracy())
+                    ? "" : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), 100 * r.meanFinal(),
+                    r.meanSeconds()));
+        }
+        List<Path> written = new ArrayList<>();
+        try {
+            for (var f : Map.of("comparison.csv", csv, "comparison.md", md).entrySet()) {
+                Path p = out.resolve(f.getKey());
+                ExperimentReport.atomically(p, f.getValue().toString().getBytes(StandardCharsets.UTF_8));
+                written.add(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the comparison in " + out + ": "
+                    + org.prune4j.guard.IoErrors.reason(e), e);
+        }
+        if (Plots.available()) {
+            Map<String, Map<Double, Double>> acc = new LinkedHashMap<>(), time = new LinkedHashMap<>();
+            for (Row r : rows) {
+                String name = models ? r.model() + ": " + r.method() : r.method();
+                acc.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), 100 * r.meanAccuracy());
+                time.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), r.meanSeconds());
+            }
+            Path a = out.resolve("comparison.png"), t = out.resolve("comparison-time.png");
+            Plots.line(a, "test accuracy at early stopping", "weights remaining (%)", "test accuracy (%)",
+                    series(acc), true);
+            Plots.line(t, "training time", "weights remaining (%)", "seconds", series(time), true);
+            written.add(a);
+            written.add(t);
+        }
+        return written;
+    }
+
+    /** One series per method; a method with one point at 100% (dense) becomes a level line across the chart. */
+    private static List<Plots.Series> series(Map<String, Map<Double, Double>> byName) {
+        double lowest = byName.values().stream().flatMap(m -> m.keySet().stream()).mapToDouble(Double::doubleValue)
+                .min().orElse(1);
+        List<Plots.Series> out = new ArrayList<>();
+        byName.forEach((n, pts) -> {
+            if (pts.size() == 1 && pts.containsKey(100.0) && lowest < 100) {
+                double y = pts.get(100.0);
+                out.add(new Plots.Series(n, new double[] {lowest, 100}, new double[] {y, y}));
+            } else {
+                out.add(Plots.series(n, pts));
+            }
+        });
+        return out;
+    }
+}

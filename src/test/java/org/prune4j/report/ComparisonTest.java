@@ -1,0 +1,62 @@
+package org.prune4j.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.dynamic.SparseTrainingSettings;
+import org.prune4j.experiment.ExperimentSettings;
+import org.prune4j.experiment.RoundResult;
+import org.prune4j.train.EvalPoint;
+
+/** Several runs pooled into one table: methods named by what they are, seeds into mean and deviation. */
+class ComparisonTest {
+    @TempDir
+    Path dir;
+
+    private static ExperimentSettings settings(String kind, long seed, SparseTrainingSettings m) {
+        return new ExperimentSettings(kind, "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant", 60,
+                1000, 100, seed, null, m);
+    }
+
+    private static RoundResult result(double density, double accuracy, double seconds) {
+        EvalPoint p = new EvalPoint(500, 0.1, 0.2, accuracy, 0.2, accuracy);
+        return new RoundResult(0, "main", "m", Map.of(), Math.round(density * 1000), 1000, density, p, p, seconds,
+                List.of(), List.of(p));
+    }
+
+    private static SparseTrainingSettings rigl(double sparsity) {
+        return new SparseTrainingSettings("rigl", sparsity, "erk", 0.3, true, 100, 0.75, "", "", 0, 0);
+    }
+
+    @Test
+    void seedsArePooledIntoMeanAndStandardDeviation() throws Exception {
+        List<RunResults> runs = List.of(
+                new RunResults(dir, settings("rigl", 1, rigl(0.9)), List.of(result(0.1, 0.80, 10)), Map.of()),
+                new RunResults(dir, settings("rigl", 2, rigl(0.9)), List.of(result(0.1, 0.84, 14)), Map.of()),
+                new RunResults(dir, settings("rigl", 3, rigl(0.9)), List.of(result(0.1, 0.88, 12)), Map.of()),
+                new RunResults(dir, settings("rigl", 1, rigl(0.8)), List.of(result(0.2, 0.90, 20)), Map.of()),
+                new RunResults(dir, settings("train", 1, null), List.of(result(1.0, 0.91, 30)), Map.of()));
+        List<Comparison.Row> rows = Comparison.rows(runs);
+        assertEquals(3, rows.size());
+        Comparison.Row r = rows.stream().filter(x -> x.method().equals("RigL") && x.seeds() == 3).findFirst()
+                .orElseThrow();
+        assertEquals(10.0, r.percentRemaining(), 1e-9);
+        assertEquals(0.84, r.meanAccuracy(), 1e-12);
+        // sample standard deviation of 0.80, 0.84, 0.88: sqrt((0.0016 + 0 + 0.0016) / 2) = 0.04
+        assertEquals(0.04, r.stdAccuracy(), 1e-12);
+        assertEquals(12.0, r.meanSeconds(), 1e-12);
+        assertTrue(Double.isNaN(rows.stream().filter(x -> x.seeds() == 1 && x.method().equals("RigL")).findFirst()
+                .orElseThrow().stdAccuracy()), "one seed has no spread");
+        assertEquals("dense", rows.stream().filter(x -> x.percentRemaining() == 100).findFirst().orElseThrow()
+                .method());
+        Comparison.write(runs, dir.resolve("out"));
+        String md = Files.readString(dir.resolve("out/comparison.md"));
+        assertTrue(md.contains("| RigL | lenet300 | 10.0% | 3 | 84.00% ± 4.00 |"), md);
+    }
+}
