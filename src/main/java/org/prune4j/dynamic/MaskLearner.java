@@ -92,7 +92,7 @@ public abstract class MaskLearner implements Trainer.Hook {
         w.setMask(Mask.of(s[0], s[1], keep));
         float[] v = w.value().data(), w0 = fixed.get(l);
         for (int i = 0; i < v.length; i++) {
-            v[i] = keep[i] ? w0[i] : 0f;
+            v[i] = Float.intBitsToFloat(Float.floatToRawIntBits(w0[i]) & -(keep[i] ? 1 : 0));
         }
     }
 

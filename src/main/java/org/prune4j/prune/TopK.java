@@ -3,10 +3,11 @@ package org.prune4j.prune;
 import java.util.Arrays;
 
 /**
- * Picks the highest scores among live entries without boxing: each candidate becomes one long
- * whose high half orders scores from high to low and whose low half is the position, so the
- * order is total and ties are broken by position. Selecting the k best is a linear-time
- * partition of those keys, not a sort: mask learners pick a top-k every step.
+ * Picks the highest scores among live entries, ties broken by position, deterministically.
+ * Within one tensor it is a linear-time radix selection (mask learners pick a top-k every
+ * step); across tensors ({@link GlobalScope}) a candidate becomes one long whose high half
+ * orders scores from high to low and whose low half is the position, and a primitive sort of
+ * those gives the same order.
  */
 public final class TopK {
     private TopK() {
@@ -25,28 +26,72 @@ public final class TopK {
     /**
      * Keeps the {@code k} best-scored entries among those with {@code alive[i]}; among equal
      * scores the lower position wins. NaN scores are refused: they have no place in an order.
+     * A radix selection (three passes of 11, 11 and 10 bits) finds the k-th best score without
+     * sorting or data-dependent branches, then one pass marks what beats it and, in position
+     * order, what ties it.
      */
     public static boolean[] keep(float[] scores, boolean[] alive, int k) {
-        long[] keys = new long[scores.length];
         int n = 0;
+        int[] key = new int[scores.length];
         for (int i = 0; i < scores.length; i++) {
-            if (alive[i]) {
-                if (Float.isNaN(scores[i])) {
-                    throw new IllegalArgumentException("score at position " + i + " is NaN; the weights or gradients "
-                            + "it was computed from are not finite");
-                }
-                keys[n++] = key(scores[i], i);
+            if (alive[i] && Float.isNaN(scores[i])) {
+                throw new IllegalArgumentException("score at position " + i + " is NaN; the weights or gradients "
+                        + "it was computed from are not finite");
             }
+            n += alive[i] ? 1 : 0;
+            key[i] = order(scores[i]);
         }
         if (k > n || k < 0) {
             throw new IllegalArgumentException("cannot keep " + k + " of " + n + " live weights");
         }
-        selectSmallest(keys, n, k);
         boolean[] out = new boolean[scores.length];
-        for (int i = 0; i < k; i++) {
-            out[position(keys[i])] = true;
+        if (k == 0) {
+            return out;
+        }
+        // the k-th largest order key among live entries, 11 bits at a time from the top; each
+        // histogram is split four ways by position so that runs of equal digits (scores cluster)
+        // do not queue on one counter
+        int prefix = 0, above = 0;
+        int[] shifts = {21, 10, 0}, widths = {11, 11, 10};
+        for (int pass = 0; pass < 3; pass++) {
+            int shift = shifts[pass], buckets = 1 << widths[pass], digit = buckets - 1;
+            int[] h = new int[4 * buckets];
+            int top = shift + widths[pass];
+            for (int i = 0; i < scores.length; i++) {
+                int u = key[i];
+                boolean match = alive[i] & (pass == 0 | (u >>> top) == prefix);
+                h[(i & 3) * buckets + ((u >>> shift) & digit)] += match ? 1 : 0;
+            }
+            int b = digit;
+            while (true) {
+                int count = h[b] + h[buckets + b] + h[2 * buckets + b] + h[3 * buckets + b];
+                if (above + count >= k) {
+                    break;
+                }
+                above += count;
+                b--;
+            }
+            prefix = (prefix << widths[pass]) | b;
+        }
+        // keys above the threshold (unsigned, compared as signed after flipping the top bit),
+        // then the ties in position order; only the rare ties take a branch
+        int threshold = prefix ^ Integer.MIN_VALUE, ties = k - above;
+        for (int i = 0; i < scores.length; i++) {
+            out[i] = alive[i] & (key[i] ^ Integer.MIN_VALUE) > threshold;
+        }
+        for (int i = 0; i < scores.length && ties > 0; i++) {
+            if (alive[i] && key[i] == prefix) {
+                out[i] = true;
+                ties--;
+            }
         }
         return out;
+    }
+
+    /** The score as an unsigned key that orders like the score (-0 as 0). */
+    private static int order(float score) {
+        int bits = Float.floatToIntBits(score + 0f);
+        return (bits ^ ((bits >> 31) | 0x80000000));
     }
 
     /** The k best of all entries. */
@@ -54,41 +99,6 @@ public final class TopK {
         boolean[] all = new boolean[scores.length];
         Arrays.fill(all, true);
         return keep(scores, all, k);
-    }
-
-    /** Rearranges {@code a[0, n)} so that its {@code k} smallest values come first, in any order. */
-    static void selectSmallest(long[] a, int n, int k) {
-        int lo = 0, hi = n - 1;
-        long seed = 0x9E3779B97F4A7C15L ^ n;
-        while (lo < hi && k > lo && k <= hi) {
-            // a pseudo-random pivot keeps adversarial (sorted, constant) inputs linear on average
-            seed = seed * 6364136223846793005L + 1442695040888963407L;
-            long pivot = a[lo + (int) Long.remainderUnsigned(seed >>> 16, hi - lo + 1)];
-            int i = lo, j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    long t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            // now a[lo..j] <= pivot <= a[i..hi], and everything strictly between equals the pivot
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return;
-            }
-        }
     }
 
     static boolean[] alive(org.prune4j.nn.Parameter p) {

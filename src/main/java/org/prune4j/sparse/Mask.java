@@ -21,9 +21,7 @@ public final class Mask {
         this.kept = kept;
         int n = 0;
         for (boolean k : kept) {
-            if (k) {
-                n++;
-            }
+            n += k ? 1 : 0;
         }
         this.keptCount = n;
     }
