@@ -2,7 +2,7 @@
 # The runs behind docs/dynamic-sparse-training.md: LeNet-300-100 on Fashion-MNIST with the
 # lottery-ticket protocol (Adam 1.2e-3, batch 60, 50,000 iterations, evaluation every 100), every
 # method at 80, 90, 95 and 98% sparsity. Each run checkpoints and this script passes --resume-or-start, so
-# rerunning it after an interruption redoes only what is missing. About two hours on 2 cores.
+# rerunning it after an interruption redoes only what is missing. About three hours on 2 cores.
 #   docs/dynamic-sparse-training/run.sh [RUNS_FOLDER]   (default runs/dst)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,3 +29,8 @@ for seed in 2 3; do
     ./prune4j rigl --sparsity 0.9 --seed "$seed" "${p[@]}"
     ./prune4j set --sparsity 0.9 --seed "$seed" "${p[@]}"
 done
+# the variants: edge-popup with the scaled constant, the supermask's expected network
+for s in 0.9 0.98; do ./prune4j edge-popup --sparsity "$s" --weights scaled-signed-kaiming "${p[@]}"; done
+./prune4j supermask --evaluate expected "${p[@]}"
+# supermasks in superposition: 5 permuted Fashion-MNIST tasks, 10,000 iterations each
+./prune4j supsup --tasks 5 --sparsity 0.5 --iterations 10000 --eval-every 500 --out "$out" --resume-or-start
