@@ -14,7 +14,7 @@ import org.prune4j.tensor.Rng;
  * the rest is shared out again, as in RigL's implementation.
  */
 public enum Allocation {
-    /** Every layer at the same density. */
+    /** Every layer at the same density, the first and last included (RigL's uniform baseline keeps the first dense). */
     UNIFORM("uniform"),
     /** Erdős–Rényi (Mocanu et al., SET): density proportional to (in + out) / (in x out), in channels for a conv. */
     ER("er"),
@@ -58,7 +58,7 @@ public enum Allocation {
         };
         for (int l = 0; l < keep.length; l++) {
             if (keep[l] < 1) {
-                throw new IllegalArgumentException(String.format("sparsity %.4f leaves %s with no connections under "
+                throw new IllegalArgumentException(String.format("sparsity %s leaves %s with no connections under "
                         + "the %s allocation, which would cut the network; lower the sparsity%s", 1 - density,
                         weights.get(l).name(), label, this == UNIFORM ? "" : " or use --allocation uniform"));
             }

@@ -22,7 +22,12 @@ public final class DynamicSparsity implements Trainer.Hook {
 
     /** Where new connections go. */
     public enum Growth {
-        /** Uniformly at random among inactive connections (Mocanu et al., SET). */
+        /**
+         * Uniformly at random among inactive connections (Mocanu et al., SET). The paper drops
+         * equal shares of the smallest positive and the largest negative weights and gives new
+         * connections random values; here, as in RigL's SET baseline and the issue, the drop is
+         * by magnitude and new connections start at zero.
+         */
         RANDOM,
         /** Where the dense gradient's magnitude is largest (Evci et al., RigL). */
         GRADIENT
@@ -35,9 +40,10 @@ public final class DynamicSparsity implements Trainer.Hook {
     private final Rng rng;
     private long updates;
     private long moved;
+    private boolean[] sparseBefore;
 
     /**
-     * @param policy the kernel choice to restore after an update (null leaves the layers where they are)
+     * @param policy the kernel choice to make after an update (null puts each layer back on the path it had)
      * @param batch  the batch size the policy chooses for
      */
     public DynamicSparsity(UpdateSchedule schedule, Growth growth, KernelPolicy policy, int batch, Rng rng) {
@@ -51,8 +57,11 @@ public final class DynamicSparsity implements Trainer.Hook {
     @Override
     public void beforeStep(long iteration, Model model) {
         if (growth == Growth.GRADIENT && schedule.updatesAt(iteration)) {
-            for (WeightedLayer l : model.weightedLayers()) {
-                l.useSparseKernel(false);
+            List<WeightedLayer> layers = model.weightedLayers();
+            sparseBefore = new boolean[layers.size()];
+            for (int i = 0; i < sparseBefore.length; i++) {
+                sparseBefore[i] = layers.get(i).sparseKernel();
+                layers.get(i).useSparseKernel(false);
             }
         }
     }
@@ -77,12 +86,18 @@ public final class DynamicSparsity implements Trainer.Hook {
             }
             DropAndGrow.Result r = DropAndGrow.update(p.value().data(), mask.toArray(), score, k);
             p.setMask(Mask.of(mask.rows(), mask.cols(), r.mask()));
-            moved += k;
+            moved += r.grown().length;
         }
         updates++;
         if (policy != null) {
             model.chooseKernels(policy, batch);
+        } else if (sparseBefore != null) {
+            List<WeightedLayer> layers = model.weightedLayers();
+            for (int i = 0; i < sparseBefore.length; i++) {
+                layers.get(i).useSparseKernel(sparseBefore[i]);
+            }
         }
+        sparseBefore = null;
     }
 
     private static float[] magnitudes(float[] g) {
@@ -106,7 +121,7 @@ public final class DynamicSparsity implements Trainer.Hook {
         return updates;
     }
 
-    /** Connections moved so far, summed over layers and updates. */
+    /** Connections moved so far (new ones grown), summed over layers and updates. */
     public long moved() {
         return moved;
     }

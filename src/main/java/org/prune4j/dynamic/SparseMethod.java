@@ -23,7 +23,10 @@ public interface SparseMethod {
     /** The paper it follows, for help text and reports. */
     String paper();
 
-    /** Refuses settings this model cannot run (a layer left without connections, no BatchNorm) before anything is written. */
+    /**
+     * Refuses settings this model cannot run (a layer left without connections, no BatchNorm)
+     * once the data and model are known, before any settings, checkpoint or result is written.
+     */
     void check(Model model, Context ctx);
 
     /** Prepares {@code model} (as initialised) and returns its training hooks. */

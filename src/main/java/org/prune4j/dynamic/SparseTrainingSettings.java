@@ -53,9 +53,10 @@ public record SparseTrainingSettings(String method, double sparsity, String allo
             inferBatch = 0;
         }
         if (dynamic || popup) {
-            if (!(sparsity >= 0 && sparsity < 1)) {
-                throw new IllegalArgumentException("--sparsity must be in [0, 1) (the fraction of weights removed), got "
-                        + sparsity + "; for a percentage divide by 100");
+            if (!(sparsity > 0 && sparsity < 1)) {
+                throw new IllegalArgumentException("--sparsity must be in (0, 1) (the fraction of weights removed), got "
+                        + sparsity + (sparsity == 0 ? "; " + method + " needs connections left out (for a dense "
+                        + "network use prune4j train)" : "; for a percentage divide by 100"));
             }
         }
         if (dynamic) {

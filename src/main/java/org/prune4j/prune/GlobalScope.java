@@ -30,6 +30,7 @@ public record GlobalScope() implements Scope {
             boolean[] alive = TopK.alive(s.weight());
             for (int i = 0; i < alive.length; i++) {
                 if (alive[i]) {
+                    TopK.checkScore(s.scores()[i], s.weight().name(), i);
                     keys[n++] = TopK.key(s.scores()[i], offset + i);
                 }
             }

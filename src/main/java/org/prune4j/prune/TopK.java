@@ -34,9 +34,8 @@ public final class TopK {
         int n = 0;
         int[] key = new int[scores.length];
         for (int i = 0; i < scores.length; i++) {
-            if (alive[i] && Float.isNaN(scores[i])) {
-                throw new IllegalArgumentException("score at position " + i + " is NaN; the weights or gradients "
-                        + "it was computed from are not finite");
+            if (alive[i]) {
+                checkScore(scores[i], "a weight", i);
             }
             n += alive[i] ? 1 : 0;
             key[i] = order(scores[i]);
@@ -86,6 +85,14 @@ public final class TopK {
             }
         }
         return out;
+    }
+
+    /** Refuses a NaN score: it has no place in an order, and keeping or dropping it would both be a guess. */
+    static void checkScore(float score, String weight, int position) {
+        if (Float.isNaN(score)) {
+            throw new IllegalArgumentException("the score of " + weight + " at position " + position + " is NaN; the "
+                    + "weights or gradients it was computed from are not finite");
+        }
     }
 
     /** The score as an unsigned key that orders like the score (-0 as 0). */

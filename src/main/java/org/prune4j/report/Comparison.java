@@ -11,13 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.prune4j.experiment.ExperimentSettings;
+import org.prune4j.experiment.Json;
 import org.prune4j.experiment.RoundResult;
 
 /**
  * Several runs on one chart and in one table: every trained network of every run becomes a
  * point (weights remaining, test accuracy at early stopping, training time), grouped by method
  * (what the run was, per branch) and model; runs that differ only in their seed are pooled
- * into a mean with its standard deviation. Writes comparison.csv, comparison.md,
+ * into a mean with its standard deviation (the "networks" column counts what was pooled). Writes comparison.csv, comparison.md,
  * comparison.png (accuracy vs weights remaining, log axis) and comparison-time.png.
  */
 public final class Comparison {
@@ -25,23 +26,35 @@ public final class Comparison {
     }
 
     /** The pooled points of one method at one density. */
-    public record Row(String method, String model, double percentRemaining, int seeds, double meanAccuracy,
+    public record Row(String method, String model, double percentRemaining, int networks, double meanAccuracy,
             double stdAccuracy, double meanFinal, double meanSeconds) {
     }
 
-    /** What a run's result is called in a comparison: the method, not the run's settings hash. */
+    /** What a run's result is called in a comparison: the method and its variant, not the run's settings hash. */
     static String method(ExperimentSettings s, RoundResult r) {
-        String base = switch (s.kind()) {
+        var m = s.sparseTraining();
+        return switch (s.kind()) {
             case "train" -> "dense";
-            case "set" -> "SET";
-            case "rigl" -> "RigL";
-            case "edge-popup" -> "edge-popup";
-            case "supermask" -> "learned supermask";
+            case "set" -> "SET" + variant(m.allocation(), "er", m.cosine(), false);
+            case "rigl" -> "RigL" + variant(m.allocation(), "erk", m.cosine(), true);
+            case "edge-popup" -> "edge-popup" + (m.weights().equals("signed-kaiming") ? "" : " (scaled constant)");
+            case "supermask" -> "learned supermask (" + (m.evaluation().equals("expected") ? "expected network"
+                    : "sampled mask") + (m.weights().equals("init") ? ", initial weights" : "") + ")";
             case "bn-only" -> "BatchNorm only";
             case "supsup" -> r.branch().equals("inferred") ? "SupSup, task inferred" : "SupSup, task given";
             default -> r.round() == 0 ? "dense" : r.branch().equals("main") ? mainLabel(s) : r.method();
         };
-        return base;
+    }
+
+    private static String variant(String allocation, String usual, boolean cosine, boolean usuallyCosine) {
+        List<String> v = new ArrayList<>();
+        if (!allocation.equals(usual)) {
+            v.add(allocation.toUpperCase(Locale.ROOT));
+        }
+        if (cosine != usuallyCosine) {
+            v.add(cosine ? "cosine" : "constant");
+        }
+        return v.isEmpty() ? "" : " (" + String.join(", ", v) + ")";
     }
 
     private static String mainLabel(ExperimentSettings s) {
@@ -55,26 +68,57 @@ public final class Comparison {
         return p.score() + "/" + p.scope() + "/" + p.schedule() + "/" + p.reset();
     }
 
+    /** Everything that makes a run what it is except its seed: runs equal in this are repeats. */
+    private static String withoutSeed(ExperimentSettings s) {
+        java.util.Map<String, Object> m = Json.CANONICAL.convertValue(s,
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+        m.remove("seed");
+        return m.toString();
+    }
+
+    /**
+     * Pools the trained networks of {@code runs}: the same experiment but for its seed, the same
+     * round and branch, make one row (a SupSup run's tasks are pooled too). Round 0 of a pruning
+     * run (its dense network) is left out when a plain training run of that model is there.
+     */
     public static List<Row> rows(List<RunResults> runs) {
-        record Key(String method, String model, long permille) {
+        record Key(String method, String model, String experiment, int round, String branch) {
+        }
+        java.util.Set<String> trainedDense = new java.util.HashSet<>();
+        for (RunResults run : runs) {
+            if (run.settings().kind().equals("train")) {
+                trainedDense.add(run.settings().model());
+            }
         }
         Map<Key, List<RoundResult>> groups = new LinkedHashMap<>();
         for (RunResults run : runs) {
+            ExperimentSettings s = run.settings();
+            boolean supsup = s.kind().equals("supsup");
             for (RoundResult r : run.results()) {
                 if (r.branch().equals("supermask")) {
                     continue; // untrained evaluations are not comparable to trained networks
                 }
-                Key k = new Key(method(run.settings(), r), run.settings().model(), Math.round(r.density() * 1000));
+                if (r.round() == 0 && s.pruning() != null && trainedDense.contains(s.model())) {
+                    continue; // the same dense network the training run has
+                }
+                Key k = new Key(method(s, r), s.model(), withoutSeed(s), supsup ? 0 : r.round(), r.branch());
                 groups.computeIfAbsent(k, q -> new ArrayList<>()).add(r);
             }
         }
+        // two experiments that end up with one name and density (say, two learning rates) are told apart
+        Map<String, java.util.Set<String>> experiments = new LinkedHashMap<>();
+        groups.keySet().forEach(k -> experiments.computeIfAbsent(k.method() + "|" + k.model() + "|" + Math.round(1000
+                * groups.get(k).get(0).density()), q -> new java.util.LinkedHashSet<>()).add(k.experiment()));
         List<Row> out = new ArrayList<>();
         groups.forEach((k, rs) -> {
             double[] acc = rs.stream().mapToDouble(r -> r.earlyStop().testAccuracy()).toArray();
             double mean = java.util.Arrays.stream(acc).average().orElse(Double.NaN);
             double var = acc.length < 2 ? Double.NaN : java.util.Arrays.stream(acc).map(a -> (a - mean) * (a - mean))
                     .sum() / (acc.length - 1);
-            out.add(new Row(k.method(), k.model(), 100 * rs.stream().mapToDouble(RoundResult::density).average()
+            boolean clash = experiments.get(k.method() + "|" + k.model() + "|" + Math.round(1000 * rs.get(0)
+                    .density())).size() > 1;
+            String name = clash ? k.method() + " [" + Integer.toHexString(k.experiment().hashCode()) + "]" : k.method();
+            out.add(new Row(name, k.model(), 100 * rs.stream().mapToDouble(RoundResult::density).average()
                     .orElseThrow(), rs.size(), mean, Math.sqrt(var), rs.stream().mapToDouble(r -> r.last()
                     .testAccuracy()).average().orElseThrow(), rs.stream().mapToDouble(RoundResult::seconds).average()
                     .orElseThrow()));
@@ -88,16 +132,16 @@ public final class Comparison {
     public static List<Path> write(List<RunResults> runs, Path out) {
         List<Row> rows = rows(runs);
         boolean models = rows.stream().map(Row::model).distinct().count() > 1;
-        StringBuilder csv = new StringBuilder("method,model,percent_remaining,seeds,mean_early_stop_test_accuracy,"
+        StringBuilder csv = new StringBuilder("method,model,percent_remaining,networks,mean_early_stop_test_accuracy,"
                 + "std,mean_final_test_accuracy,mean_seconds\n");
-        StringBuilder md = new StringBuilder("| method | model | weights left | seeds | test accuracy at early stop | "
+        StringBuilder md = new StringBuilder("| method | model | weights left | networks | test accuracy at early stop | "
                 + "final test accuracy | training time |\n|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%.6f,%.1f%n", r.method(), r.model(),
-                    r.percentRemaining(), r.seeds(), r.meanAccuracy(), Double.isNaN(r.stdAccuracy()) ? ""
+                    r.percentRemaining(), r.networks(), r.meanAccuracy(), Double.isNaN(r.stdAccuracy()) ? ""
                     : String.format(Locale.ROOT, "%.6f", r.stdAccuracy()), r.meanFinal(), r.meanSeconds()));
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %.2f%% | %.0f s |%n", r.method(),
-                    r.model(), r.percentRemaining(), r.seeds(), 100 * r.meanAccuracy(), Double.isNaN(r.stdAccuracy())
+                    r.model(), r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), Double.isNaN(r.stdAccuracy())
                     ? "" : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), 100 * r.meanFinal(),
                     r.meanSeconds()));
         }

@@ -153,6 +153,8 @@ class SparseTrainingCliTest {
         String every = refused("rigl", "--update-every", "500");
         assertTrue(every.contains("never happens") && every.contains("--update-every"), every);
         assertTrue(refused("supsup", "--tasks", "1").contains("at least 2 tasks"));
+        assertTrue(refused("rigl", "--sparsity", "0").contains("use prune4j train"));
+        assertTrue(refused("edge-popup", "--sparsity", "0").contains("(0, 1)"));
         assertTrue(refused("rigl", "--allocation", "dense").contains("choose uniform, er or erk"));
         assertTrue(unknown("edge-popup", "--drop-fraction", "0.3").contains("Unknown option"),
                 "an option the method would ignore is an error");

@@ -67,6 +67,7 @@ class DynamicSparsityTest {
         UpdateSchedule schedule = UpdateSchedule.of(5, 40, 0.75, 0.4, true);
         DynamicSparsity hook = new DynamicSparsity(schedule, growth, allSparse, 16, new Rng(seed + 3));
         ImageData d = MaskLearnersTest.data(seed);
+        long[] movedTotal = {0};
         Optimizer adam = Optimizer.named("adam", 0.9, 0);
         try (Workspace ws = Workspace.caching(cpu)) {
             TrainingStep step = new TrainingStep(model, adam, ws, new Rng(2));
@@ -97,7 +98,7 @@ class DynamicSparsityTest {
                         assertEquals(versions[l], p.maskVersion(), "no pattern change between updates");
                         continue;
                     }
-                    int k = (int) Math.min(Math.round(schedule.fractionAt(it) * counts[l]), p.size() - counts[l]);
+                    long k = Math.min(Math.round(schedule.fractionAt(it) * counts[l]), p.size() - counts[l]);
                     boolean[] after = p.mask().toArray();
                     float[] v = p.value().data();
                     int grown = 0;
@@ -107,23 +108,23 @@ class DynamicSparsityTest {
                             assertEquals(0f, v[i], 0f, "a grown weight starts at zero");
                         }
                     }
-                    assertEquals(k, grown, p.name() + " moved the scheduled count at " + it);
+                    assertTrue(grown <= k, p.name() + " moved at most the scheduled count at " + it);
                     if (reference != null) {
+                        // every new connection has a dense gradient at least as large as every pruned
+                        // connection that stayed pruned
                         float[] g = reference.get(p.name());
-                        boolean[] was = before[l];
-                        Integer[] inactive = java.util.stream.IntStream.range(0, g.length).filter(i -> !was[i]).boxed()
-                                .toArray(Integer[]::new);
-                        Arrays.sort(inactive, (a, b) -> Math.abs(g[a]) != Math.abs(g[b])
-                                ? Float.compare(Math.abs(g[b]), Math.abs(g[a])) : Integer.compare(a, b));
-                        // the k-th and (k+1)-th may tie within float noise between the two computations
-                        for (int j = 0; j < k; j++) {
-                            int i = inactive[j];
-                            boolean near = j + 1 < inactive.length && Math.abs(Math.abs(g[i]) - Math.abs(
-                                    g[inactive[k < inactive.length ? k : j]])) < 1e-6f;
-                            assertTrue(after[i] || near, p.name() + ": position " + i + " has the " + (j + 1)
-                                    + "th largest dense gradient and must be grown, seed " + seed);
+                        float weakestGrown = Float.POSITIVE_INFINITY, strongestLeft = 0;
+                        for (int i = 0; i < after.length; i++) {
+                            if (after[i] && !before[l][i]) {
+                                weakestGrown = Math.min(weakestGrown, Math.abs(g[i]));
+                            } else if (!after[i] && !before[l][i]) {
+                                strongestLeft = Math.max(strongestLeft, Math.abs(g[i]));
+                            }
                         }
+                        assertTrue(grown == 0 || weakestGrown >= strongestLeft - 1e-6f, p.name() + ": grew |g| "
+                                + weakestGrown + " while |g| " + strongestLeft + " stayed pruned, seed " + seed);
                     }
+                    movedTotal[0] += grown;
                 }
                 if (update) {
                     for (WeightedLayer l : model.weightedLayers()) {
@@ -133,7 +134,8 @@ class DynamicSparsityTest {
             }
         }
         assertEquals(schedule.updates(), hook.updates());
-        assertTrue(hook.moved() > 0);
+        assertEquals(movedTotal[0], hook.moved());
+        assertTrue(hook.moved() > 0, "connections moved");
     }
 
     private static float[] labels(int[] y) {
@@ -176,10 +178,11 @@ class DynamicSparsityTest {
                 hits++;
             }
         }
-        assertEquals(9000, hits);
+        // each update drops the 3 smallest and draws 3 of the 33 positions outside what remains: each
+        // of the 30 pruned positions joins with probability 3/33 (273 of 3000 updates, sd ~16)
+        assertTrue(Math.abs(hits - 9000 * 30 / 33.0) < 200, "new connections " + hits);
         for (int i = 10; i < n; i++) {
-            // 9000 grows over 30 positions: 300 each, binomial sd ~17
-            assertTrue(Math.abs(grownAt[i] - 300) < 100, "position " + i + " grown " + grownAt[i] + " times");
+            assertTrue(Math.abs(grownAt[i] - 3000 * 3 / 33.0) < 90, "position " + i + " grown " + grownAt[i] + " times");
         }
         assertFalse(Arrays.stream(grownAt, 0, 10).anyMatch(c -> c > 0), "only inactive positions grow");
         assertArrayEquals(new int[10], Arrays.copyOf(grownAt, 10));

@@ -116,12 +116,15 @@ class MaskLearnersTest {
         model.backward(SoftmaxCrossEntropy.of(logits, y).grad());
         Rng pick = new Rng(seed);
         double h = 1e-3;
+        int checked = 0;
         for (int l = 0; l < learner.weights.size(); l++) {
             Parameter w = learner.weights.get(l);
             float[] g = w.fullGradient().data().clone();
             float[] got = new float[g.length];
             learner.scoreGradient(l, g, got);
             double[] ml = m.get(w);
+            setEffective(learner, m);
+            double mid = loss(model, x, y);
             for (int trial = 0; trial < 12; trial++) {
                 int i = pick.nextInt(g.length);
                 double keep = ml[i];
@@ -132,11 +135,19 @@ class MaskLearnersTest {
                 setEffective(learner, m);
                 double down = loss(model, x, y);
                 ml[i] = keep;
+                // a step across a ReLU kink has different slopes on its two sides; the gradient is
+                // one of them, so such a point says nothing about the formula
+                if (Math.abs((up - mid) - (mid - down)) > 1e-2 * Math.abs(up - down) + 1e-7) {
+                    continue;
+                }
+                checked++;
                 double want = factor.apply(l, i) * (up - down) / (2 * h);
                 assertEquals(want, got[i], 2e-3 + 0.02 * Math.abs(want), w.name() + "[" + i + "] (mask " + keep
                         + "), seed " + seed);
             }
         }
+        setEffective(learner, m);
+        assertTrue(checked >= 12, "only " + checked + " points were away from kinks, seed " + seed);
     }
 
     @Test
@@ -164,6 +175,52 @@ class MaskLearnersTest {
             double p = LearnedSupermask.sigmoid(sm.scores(l)[i]);
             return p * (1 - p);
         });
+    }
+
+    @Test
+    void edgePopupRanksByMagnitudeSoALargeNegativeScoreIsKept() {
+        Model model = mlp(seed, false);
+        EdgePopup ep = new EdgePopup(model, 0.25, false, Optimizer.named("sgd", 0, 0), LearningRate.constant(0.1),
+                new Rng(seed));
+        // fc2 is 4x9 = 36 weights, 9 kept: give position 5 the most negative score, position 7 a tiny
+        // positive one, and everything else a score of magnitude between
+        float[] s = ep.scores.get(1).value().data();
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (i % 2 == 0 ? 1 : -1) * (0.1f + 0.01f * i);
+        }
+        s[5] = -10f;
+        s[7] = 1e-4f;
+        boolean[] m = ep.trainingMask(1);
+        assertTrue(m[5], "the largest |score| is kept although it is negative");
+        assertFalse(m[7], "the smallest |score| is left out although it is positive");
+        // the 9 largest magnitudes: position 5 and the 8 of largest 0.1 + 0.01 i, i = 35 down to 28
+        for (int i = 0; i < 36; i++) {
+            assertEquals(i == 5 || i >= 28, m[i], "position " + i);
+        }
+    }
+
+    @Test
+    void supermaskKeepsEachConnectionWithProbabilitySigmoidOfItsScore() {
+        Model model = mlp(seed, false);
+        LearnedSupermask sm = new LearnedSupermask(model, true, LearnedSupermask.Evaluation.SAMPLED, 10,
+                Optimizer.named("sgd", 0, 0), LearningRate.constant(0.1), new Rng(seed));
+        float[] s = sm.scores.get(1).value().data();
+        for (int i = 0; i < s.length; i++) {
+            s[i] = -3f + 6f * i / (s.length - 1);
+        }
+        int draws = 4000;
+        int[] kept = new int[s.length];
+        for (int d = 0; d < draws; d++) {
+            boolean[] m = sm.trainingMask(1);
+            for (int i = 0; i < m.length; i++) {
+                kept[i] += m[i] ? 1 : 0;
+            }
+        }
+        for (int i = 0; i < s.length; i++) {
+            double p = 1 / (1 + Math.exp(-s[i]));
+            double sd = Math.sqrt(p * (1 - p) / draws);
+            assertEquals(p, kept[i] / (double) draws, 5 * sd + 1e-3, "score " + s[i] + ", seed " + seed);
+        }
     }
 
     private static Map<String, float[]> values(Model m) {

@@ -33,8 +33,9 @@ class UpdateRulesTest {
         // a 2x4 layer, 5 active: |w| of the active ones 0.5, 0.1, 0.9, 0.3, 0.2 at positions 0, 2, 3, 5, 7
         float[] w = {0.5f, 0f, -0.1f, 0.9f, 0f, -0.3f, 0f, 0.2f};
         boolean[] active = mask(1, 0, 1, 1, 0, 1, 0, 1);
-        // growth scores: the inactive positions 1, 4, 6 score 0.2, 0.7, 0.4; active ones score high but must not count
-        float[] growth = {9f, 0.2f, 9f, 9f, 0.7f, 9f, 0.4f, 9f};
+        // growth scores: the kept positions 0, 3, 5 score highest but are not candidates; of the candidates
+        // (inactive 1, 4, 6 and the dropped 2, 7) 4 and 6 score highest
+        float[] growth = {9f, 0.2f, 0.1f, 9f, 0.7f, 9f, 0.4f, 0.05f};
         DropAndGrow.Result r = DropAndGrow.update(w, active, growth, 2);
         // the two smallest magnitudes are 0.1 (position 2) and 0.2 (position 7); the two best inactive are 4 and 6
         assertArrayEquals(new int[] {2, 7}, r.dropped());
@@ -43,12 +44,16 @@ class UpdateRulesTest {
     }
 
     @Test
-    void aDroppedConnectionIsNotRegrownInTheSameUpdate() {
+    void aDroppedConnectionWithTheBestGrowthScoreComesStraightBack() {
         float[] w = {0.01f, 0.5f, 0f, 0f};
         boolean[] active = mask(1, 1, 0, 0);
-        // position 0 is dropped (smallest) although its growth score is the highest of all
-        float[] growth = {100f, 0f, 0.3f, 0.6f};
-        DropAndGrow.Result r = DropAndGrow.update(w, active, growth, 1);
+        // position 0 is dropped (smallest) and, scoring highest, grown back: nothing changes
+        DropAndGrow.Result r = DropAndGrow.update(w, active, new float[] {100f, 0f, 0.3f, 0.6f}, 1);
+        assertArrayEquals(active, r.mask());
+        assertArrayEquals(new int[0], r.dropped());
+        assertArrayEquals(new int[0], r.grown());
+        // with a lower score it stays out and the best inactive one joins
+        r = DropAndGrow.update(w, active, new float[] {0.1f, 0f, 0.3f, 0.6f}, 1);
         assertArrayEquals(new int[] {0}, r.dropped());
         assertArrayEquals(new int[] {3}, r.grown());
     }
@@ -77,16 +82,24 @@ class UpdateRulesTest {
                 after += b ? 1 : 0;
             }
             assertEquals(alive, after, "the layer keeps its count, seed " + seed);
-            // reference: sort the active positions by (|w|, position), the inactive ones by (-g, position)
+            // reference: sort the active positions by (|w|, position) and drop the first k; sort what is
+            // then outside the mask by (-g, position) and grow the first k
             Integer[] act = java.util.stream.IntStream.range(0, n).filter(i -> active[i]).boxed().toArray(Integer[]::new);
             Arrays.sort(act, (a, b) -> Math.abs(w[a]) != Math.abs(w[b]) ? Float.compare(Math.abs(w[a]),
                     Math.abs(w[b])) : Integer.compare(a, b));
-            Integer[] ina = java.util.stream.IntStream.range(0, n).filter(i -> !active[i]).boxed().toArray(Integer[]::new);
-            Arrays.sort(ina, (a, b) -> g[a] != g[b] ? Float.compare(g[b], g[a]) : Integer.compare(a, b));
-            int[] drop = Arrays.stream(act, 0, k).mapToInt(Integer::intValue).sorted().toArray();
-            int[] grow = Arrays.stream(ina, 0, k).mapToInt(Integer::intValue).sorted().toArray();
-            assertArrayEquals(drop, r.dropped(), "seed " + seed);
-            assertArrayEquals(grow, r.grown(), "seed " + seed);
+            java.util.Set<Integer> drop = new java.util.HashSet<>(Arrays.asList(act).subList(0, k));
+            Integer[] out = java.util.stream.IntStream.range(0, n).filter(i -> !active[i] || drop.contains(i)).boxed()
+                    .toArray(Integer[]::new);
+            Arrays.sort(out, (a, b) -> g[a] != g[b] ? Float.compare(g[b], g[a]) : Integer.compare(a, b));
+            java.util.Set<Integer> grow = new java.util.HashSet<>(Arrays.asList(out).subList(0, k));
+            int[] left = drop.stream().filter(i -> !grow.contains(i)).mapToInt(Integer::intValue).sorted().toArray();
+            int[] joined = grow.stream().filter(i -> !drop.contains(i)).mapToInt(Integer::intValue).sorted()
+                    .toArray();
+            assertArrayEquals(left, r.dropped(), "seed " + seed);
+            assertArrayEquals(joined, r.grown(), "seed " + seed);
+            for (int i : r.grown()) {
+                assertFalse(active[i], "only pruned connections are new");
+            }
         }
     }
 

@@ -44,19 +44,40 @@ class ComparisonTest {
                 new RunResults(dir, settings("train", 1, null), List.of(result(1.0, 0.91, 30)), Map.of()));
         List<Comparison.Row> rows = Comparison.rows(runs);
         assertEquals(3, rows.size());
-        Comparison.Row r = rows.stream().filter(x -> x.method().equals("RigL") && x.seeds() == 3).findFirst()
+        Comparison.Row r = rows.stream().filter(x -> x.method().equals("RigL") && x.networks() == 3).findFirst()
                 .orElseThrow();
         assertEquals(10.0, r.percentRemaining(), 1e-9);
         assertEquals(0.84, r.meanAccuracy(), 1e-12);
         // sample standard deviation of 0.80, 0.84, 0.88: sqrt((0.0016 + 0 + 0.0016) / 2) = 0.04
         assertEquals(0.04, r.stdAccuracy(), 1e-12);
         assertEquals(12.0, r.meanSeconds(), 1e-12);
-        assertTrue(Double.isNaN(rows.stream().filter(x -> x.seeds() == 1 && x.method().equals("RigL")).findFirst()
+        assertTrue(Double.isNaN(rows.stream().filter(x -> x.networks() == 1 && x.method().equals("RigL")).findFirst()
                 .orElseThrow().stdAccuracy()), "one seed has no spread");
         assertEquals("dense", rows.stream().filter(x -> x.percentRemaining() == 100).findFirst().orElseThrow()
                 .method());
         Comparison.write(runs, dir.resolve("out"));
         String md = Files.readString(dir.resolve("out/comparison.md"));
         assertTrue(md.contains("| RigL | lenet300 | 10.0% | 3 | 84.00% ± 4.00 |"), md);
+    }
+
+    @Test
+    void onlyRepeatsArePooledAndVariantsKeepTheirNames() {
+        SparseTrainingSettings plain = new SparseTrainingSettings("edge-popup", 0.9, "", 0, false, 0, 0,
+                "signed-kaiming", "", 0, 0);
+        SparseTrainingSettings scaled = new SparseTrainingSettings("edge-popup", 0.9, "", 0, false, 0, 0,
+                "scaled-signed-kaiming", "", 0, 0);
+        ExperimentSettings fewer = new ExperimentSettings("rigl", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9,
+                0, "constant", 60, 500, 100, 1, null, rigl(0.9));
+        List<Comparison.Row> rows = Comparison.rows(List.of(
+                new RunResults(dir, settings("edge-popup", 1, plain), List.of(result(0.1, 0.80, 10)), Map.of()),
+                new RunResults(dir, settings("edge-popup", 1, scaled), List.of(result(0.1, 0.82, 10)), Map.of()),
+                new RunResults(dir, settings("rigl", 1, rigl(0.9)), List.of(result(0.1, 0.84, 10)), Map.of()),
+                new RunResults(dir, fewer, List.of(result(0.1, 0.70, 5)), Map.of())));
+        assertEquals(4, rows.size(), rows.toString());
+        assertTrue(rows.stream().allMatch(r -> r.networks() == 1), "nothing here is a repeat: " + rows);
+        assertTrue(rows.stream().anyMatch(r -> r.method().equals("edge-popup")));
+        assertTrue(rows.stream().anyMatch(r -> r.method().equals("edge-popup (scaled constant)")));
+        assertEquals(2, rows.stream().filter(r -> r.method().startsWith("RigL [")).count(),
+                "two RigL experiments with one name are told apart: " + rows);
     }
 }
