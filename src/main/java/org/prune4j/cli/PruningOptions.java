@@ -2,6 +2,7 @@ package org.prune4j.cli;
 
 import java.util.List;
 import org.prune4j.experiment.PruningSettings;
+import org.prune4j.prune.Structure;
 import picocli.CommandLine.Option;
 
 /** The score x scope x schedule x reset options of {@code prune} (and {@code lottery}'s overrides). */
@@ -11,6 +12,11 @@ final class PruningOptions {
 
     @Option(names = "--scope", description = "layerwise, global or erk.")
     String scope;
+
+    @Option(names = "--structure", description = "What is pruned together: unstructured (default), block:RxC (R, C "
+            + "in 1, 2, 4, 8, 16, 32), nm:N:M (N of every M inputs, M <= 8; one-shot at sparsity 1-N/M) or channels "
+            + "(neurons and filters; the output layer keeps its classes). Composes with every score and scope.")
+    String structure;
 
     @Option(names = "--output-rate-scale", description = "Layerwise: the output layer prunes this fraction of the "
             + "others' rate (the LTH paper: 0.5).")
@@ -53,7 +59,10 @@ final class PruningOptions {
 
     PruningSettings settings(String defScore, String defWhen, Preset preset, long iterations, List<String> defControls) {
         String sc = ExperimentCommands.or(score, defScore);
-        String sched = ExperimentCommands.or(schedule, "iterative");
+        // N:M fixes its own sparsity and prunes once, so those are its defaults
+        java.util.OptionalDouble fixed = structure == null ? java.util.OptionalDouble.empty()
+                : Structure.parse(structure).fixedDensity();
+        String sched = ExperimentCommands.or(schedule, fixed.isPresent() ? "oneshot" : "iterative");
         rejectIgnored(sched, preset);
         List<Long> g = gradual != null ? gradual : List.of(iterations / 10, iterations * 6 / 10, 100L);
         if (g.size() != 3) {
@@ -65,9 +74,9 @@ final class PruningOptions {
         return new PruningSettings(sc, ExperimentCommands.or(scope, "layerwise"),
                 ExperimentCommands.or(outputRateScale, preset.outputRateScale()), sched,
                 ExperimentCommands.or(rounds, preset.rounds()), ExperimentCommands.or(rate, preset.rate()),
-                ExperimentCommands.or(sparsity, 0.9), g.get(0), g.get(1), g.get(2),
+                ExperimentCommands.or(sparsity, fixed.isPresent() ? 1 - fixed.getAsDouble() : 0.9), g.get(0), g.get(1), g.get(2),
                 ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
-                ExperimentCommands.or(controls, defControls));
+                ExperimentCommands.or(controls, defControls), structure);
     }
 
     /**

@@ -253,11 +253,16 @@ final class ExperimentRun implements AutoCloseable {
                 method = "random reinit";
             }
             case "random" -> {
-                Map<String, Mask> random = new LinkedHashMap<>();
-                int i = 0;
+                Map<Parameter, Mask> byWeight = new LinkedHashMap<>();
                 for (Parameter w : model.prunable()) {
-                    Mask m = masks.get(w.name());
-                    random.put(w.name(), m == null ? null : randomLike(m, rng.split(++i)));
+                    if (masks.get(w.name()) != null) {
+                        byWeight.put(w, masks.get(w.name()));
+                    }
+                }
+                Map<String, Mask> random = new LinkedHashMap<>();
+                Map<Parameter, Mask> drawn = s.pruning().structureInstance().randomLike(model.prunable(), byWeight, rng);
+                for (Parameter w : model.prunable()) {
+                    random.put(w.name(), drawn.get(w));
                 }
                 model.setMasks(random);
                 method = "random pruning";
@@ -350,10 +355,6 @@ final class ExperimentRun implements AutoCloseable {
 
     static String ckpt(int round) {
         return String.format("round-%02d/main.ckpt", round);
-    }
-
-    private static Mask randomLike(Mask m, Rng rng) {
-        return Mask.randomCount(m.rows(), m.cols(), m.keptCount(), rng);
     }
 
     private String policyDescription() {

@@ -1,5 +1,6 @@
 package org.prune4j.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import org.prune4j.prune.Reset;
 import org.prune4j.prune.Schedule;
@@ -7,6 +8,9 @@ import org.prune4j.prune.Scope;
 import org.prune4j.prune.Scopes;
 import org.prune4j.prune.Scorer;
 import org.prune4j.prune.Scorers;
+import org.prune4j.prune.Structure;
+import org.prune4j.prune.StructuredScope;
+import org.prune4j.prune.Unstructured;
 
 /**
  * The pruning half of an experiment: score x scope x schedule x reset, when the scores are
@@ -18,10 +22,14 @@ import org.prune4j.prune.Scorers;
  * window; iterative: sparsity 0, no gradual window; gradual: 1 round, rate 0, reset "none", when
  * "during"), so that they change neither the run's hash nor its label: four resets of one
  * gradual run are one run. The command line rejects such options outright.
+ *
+ * <p>{@code structure} is the granularity ({@link Structure}); unstructured is stored as null
+ * and left out of the JSON, so runs from before structures existed keep their hashes.
  */
 public record PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
         double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset, String when,
-        int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
+        int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String structure) {
 
     /** Branches that can run beside the main line at each round's sparsity. */
     public static final List<String> CONTROLS = List.of("reinit", "random", "supermask");
@@ -65,6 +73,31 @@ public record PruningSettings(String score, String scope, double outputRateScale
                 throw new IllegalArgumentException("unknown control '" + c + "'; choose from " + CONTROLS);
             }
         }
+        Structure st = structure == null ? new Unstructured() : Structure.parse(structure);
+        structure = st instanceof Unstructured ? null : st.name();
+        if (st.fixedDensity().isPresent()) {
+            double density = st.fixedDensity().getAsDouble();
+            if (!schedule.equals("oneshot") || Math.abs(sparsity - (1 - density)) > 1e-9 || scoreSteps != 1) {
+                throw new IllegalArgumentException("--structure " + st.name() + " fixes the sparsity at " + (1 - density)
+                        + " and prunes once from the dense network: use --schedule oneshot --sparsity "
+                        + (1 - density) + " with one score step (got schedule " + schedule
+                        + (schedule.equals("oneshot") ? ", sparsity " + sparsity + ", " + scoreSteps + " score steps"
+                                : "") + ")");
+            }
+        }
+    }
+
+    /** Unstructured settings, as before structures existed. */
+    public PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
+            double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
+            String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
+        this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null);
+    }
+
+    /** The granularity of every pruning step. */
+    public Structure structureInstance() {
+        return structure == null ? new Unstructured() : Structure.parse(structure);
     }
 
     public Scorer scorer() {
@@ -72,7 +105,8 @@ public record PruningSettings(String score, String scope, double outputRateScale
     }
 
     public Scope scopeInstance() {
-        return Scopes.named(scope, outputRateScale);
+        Scope inner = Scopes.named(scope, outputRateScale);
+        return structure == null ? inner : new StructuredScope(structureInstance(), inner);
     }
 
     public Schedule scheduleInstance() {
@@ -95,8 +129,12 @@ public record PruningSettings(String score, String scope, double outputRateScale
         return schedule.equals("gradual") ? null : Reset.named(reset);
     }
 
-    /** A one-line name for the main branch, e.g. "magnitude/layerwise/rewind" or "magnitude/global/gradual". */
+    /**
+     * A one-line name for the main branch, e.g. "magnitude/layerwise/rewind",
+     * "magnitude/global/gradual" or "magnitude/layerwise/block:4x4/finetune".
+     */
     public String label() {
-        return score + "/" + scope + "/" + (schedule.equals("gradual") ? "gradual" : reset);
+        return score + "/" + scope + "/" + (structure == null ? "" : structure + "/")
+                + (schedule.equals("gradual") ? "gradual" : reset);
     }
 }

@@ -45,7 +45,7 @@ public final class BsrMatrix implements SparseMatrix {
         }
     }
 
-    static void checkBlockSize(int r, int c) {
+    public static void checkBlockSize(int r, int c) {
         if (Arrays.stream(ALLOWED).noneMatch(a -> a == r) || Arrays.stream(ALLOWED).noneMatch(a -> a == c)) {
             throw new IllegalArgumentException("BSR block size " + r + "x" + c + " is not supported; each side must be"
                     + " one of " + Arrays.toString(ALLOWED));

@@ -1,0 +1,114 @@
+package org.prune4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.data.ImageData;
+import org.prune4j.experiment.Json;
+
+/** {@code prune --structure}: block, N:M and channel pruning end to end, and the refusals. */
+class StructuredPruningCliTest {
+    @TempDir
+    Path dir;
+
+    private static final String[] SMALL = {"--train-subset", "1200", "--validation", "300", "--test-subset", "512",
+        "--iterations", "80", "--eval-every", "40"};
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        PrintStream oldErr = System.err, oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream(), out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+    }
+
+    private String[] with(String... args) {
+        return Stream.concat(Stream.of(args), Stream.concat(Stream.of(SMALL), Stream.of("--out", dir.toString())))
+                .toArray(String[]::new);
+    }
+
+    private Path onlyRun() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).reduce((a, b) -> {
+                throw new AssertionError("more than one run: " + a + ", " + b);
+            }).orElseThrow();
+        }
+    }
+
+    private static void needData() {
+        assumeTrue(Files.isDirectory(ImageData.FASHION_MNIST), "Fashion-MNIST is not installed (ci/setup installs it)");
+    }
+
+    @Test
+    void nmPrunesOnceAtItsOwnSparsityInEveryLayer() throws Exception {
+        needData();
+        Run r = run(with("prune", "--structure", "nm:2:4", "--reset", "finetune"));
+        assertEquals(0, r.code(), r.err());
+        Path run = onlyRun();
+        JsonNode settings = Json.PRETTY.readTree(run.resolve("settings.json").toFile());
+        assertEquals("nm:2:4", settings.get("pruning").get("structure").asText());
+        assertEquals("oneshot", settings.get("pruning").get("schedule").asText());
+        JsonNode last = Json.PRETTY.readTree(run.resolve("results.json").toFile()).get("results");
+        JsonNode pruned = last.get(last.size() - 1);
+        // 784, 300 and 100 inputs are all multiples of 4: exactly half of every layer
+        pruned.get("layerDensity").forEach(d -> assertEquals(0.5, d.asDouble(), 1e-12));
+    }
+
+    @Test
+    void blocksAndChannelsPruneIteratively() throws Exception {
+        needData();
+        Run r = run(with("prune", "--structure", "block:4x4", "--rounds", "1", "--rate", "0.6"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("block:4x4") || r.out().contains("block:4x4"), "the label names the structure");
+        JsonNode res = Json.PRETTY.readTree(onlyRun().resolve("results.json").toFile()).get("results");
+        // the output layer prunes at half the rate (--output-rate-scale 0.5 is the default preset's)
+        double density = res.get(res.size() - 1).get("density").asDouble();
+        assertEquals(0.4, density, 0.02);
+    }
+
+    @Test
+    void channelsMaskTheNextLayersInputsToo() throws Exception {
+        needData();
+        Run r = run(with("prune", "--structure", "channels", "--rounds", "1", "--rate", "0.5", "--reset",
+                "finetune"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode res = Json.PRETTY.readTree(onlyRun().resolve("results.json").toFile()).get("results");
+        JsonNode layers = res.get(res.size() - 1).get("layerDensity");
+        // fc1 loses half its neurons; fc2 half its neurons and the inputs from fc1's lost half
+        assertEquals(0.5, layers.get("fc1.weight").asDouble(), 0.01);
+        assertEquals(0.25, layers.get("fc2.weight").asDouble(), 0.01);
+        assertEquals(0.5, layers.get("fc3.weight").asDouble(), 0.02);
+    }
+
+    @Test
+    void badStructuresAreRefusedBeforeAnythingRuns() {
+        for (String[] bad : new String[][] {{"--structure", "block:3x3"}, {"--structure", "nm:2:4", "--schedule",
+            "iterative"}, {"--structure", "nm:2:4", "--sparsity", "0.9"}, {"--structure", "nm:9:10"},
+            {"--structure", "diagonal"}}) {
+            Run r = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad)).toArray(String[]::new)));
+            assertNotEquals(0, r.code());
+            assertTrue(r.err().contains("block") || r.err().contains("nm:") || r.err().contains("N:M"),
+                    String.join(" ", bad) + ": " + r.err());
+            assertTrue(r.err().length() < 2000 && !r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+}
