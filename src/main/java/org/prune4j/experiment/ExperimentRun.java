@@ -13,6 +13,7 @@ import org.prune4j.data.ImageData;
 import org.prune4j.dynamic.SparseMethod;
 import org.prune4j.dynamic.SparseMethods;
 import org.prune4j.dynamic.SupSup;
+import org.prune4j.nn.ChannelCompaction;
 import org.prune4j.nn.KernelPolicy;
 import org.prune4j.nn.LayerShape;
 import org.prune4j.nn.Model;
@@ -20,6 +21,7 @@ import org.prune4j.nn.ModelState;
 import org.prune4j.nn.Models;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.WeightedLayer;
+import org.prune4j.prune.ChannelStructure;
 import org.prune4j.prune.GradualPruning;
 import org.prune4j.prune.Pruner;
 import org.prune4j.prune.Reset;
@@ -284,13 +286,21 @@ final class ExperimentRun implements AutoCloseable {
     RoundResult train(int r, String branch, Supplier<String> method, TrainConfig cfg,
             List<Trainer.Hook> hooks, boolean policyKernels) {
         checkEnvironment(r, branch, cfg.batch());
-        List<String> kernels = policyKernels ? model.chooseKernels(policy, cfg.batch())
+        ChannelCompaction compaction = compactsChannels(policyKernels) ? ChannelCompaction.of(model) : null;
+        Model trained = compaction != null && compaction.removedAny() ? compaction.compact() : model;
+        List<String> kernels = new ArrayList<>(policyKernels ? trained.chooseKernels(policy, cfg.batch())
                 : List.of("every layer on the dense path: the mask is learned over every connection and changes "
-                        + "every step");
+                        + "every step"));
+        if (trained != model) {
+            kernels.add(0, compaction.describe());
+        }
         kernels.forEach(l -> log.accept("round " + r + " " + branch + ": " + l));
         String task = String.format("round %d %s %.1f%%", r, branch, 100 * model.density());
-        TrainResult t = new Trainer(backend, progress).train(model, s.optimiser(), s.learningRateSchedule(), data,
+        TrainResult t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data,
                 cfg, task, hooks);
+        if (trained != model) {
+            compaction.copyBackInto(model);
+        }
         Map<String, Double> layers = new LinkedHashMap<>();
         for (Parameter w : model.prunable()) {
             layers.put(w.name(), w.density());
@@ -301,6 +311,15 @@ final class ExperimentRun implements AutoCloseable {
                 + " %.2f%%, %.0f s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
                 res.earlyStop().iteration(), 100 * res.last().testAccuracy(), res.seconds()));
         return res;
+    }
+
+    /**
+     * Channel-pruned rounds train the smaller dense network with the dead channels removed, not
+     * the masked full one; a gradual schedule prunes while training, so it keeps the full shapes.
+     */
+    private boolean compactsChannels(boolean policyKernels) {
+        return policyKernels && p != null && new ChannelStructure().name().equals(p.structure())
+                && !p.schedule().equals("gradual");
     }
 
     /** Compares the backend and kernel thresholds with what the run recorded; refuses a silent mix. */

@@ -34,6 +34,12 @@ public final class BatchNorm implements Layer {
         runningVar = new Parameter(name + ".running_var", Parameter.Kind.BUFFER, Tensor.filled(1f, channels), 1, 1);
     }
 
+    /** The layer's name, the prefix of its parameters' names. */
+    public String name() {
+        String g = gamma.name();
+        return g.substring(0, g.length() - ".weight".length());
+    }
+
     @Override
     public Tensor forward(Tensor x, Pass pass) {
         int[] s = x.shape();

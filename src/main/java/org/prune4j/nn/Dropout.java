@@ -21,6 +21,11 @@ public final class Dropout implements Layer {
         this.p = p;
     }
 
+    /** The probability of dropping an activation. */
+    public double rate() {
+        return p;
+    }
+
     @Override
     public Tensor forward(Tensor x, Pass ps) {
         pass = ps;

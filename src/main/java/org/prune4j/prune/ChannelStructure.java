@@ -59,9 +59,14 @@ public record ChannelStructure() implements Structure {
         for (int l = 0; l < layers.size(); l++) {
             Parameter p = layers.get(l);
             Mask m = masks.get(p);
-            boolean last = l == layers.size() - 1;
-            kept.put(p, m == null || last ? (m == null ? TopK.alive(p) : allOf(p))
-                    : GroupSelection.randomGroups(rowsOf(p), m, rng.split(++i)));
+            if (m == null) {
+                kept.put(p, TopK.alive(p));
+            } else if (l == layers.size() - 1) {
+                // the classes stay; which of their inputs live follows from the layer before
+                kept.put(p, allOf(p));
+            } else {
+                kept.put(p, GroupSelection.randomGroups(rowsOf(p), m, rng.split(++i)));
+            }
         }
         return connect(layers, kept);
     }

@@ -97,6 +97,11 @@ class StructuredPruningCliTest {
         assertEquals(0.5, layers.get("fc1.weight").asDouble(), 0.01);
         assertEquals(0.25, layers.get("fc2.weight").asDouble(), 0.01);
         assertEquals(0.5, layers.get("fc3.weight").asDouble(), 0.02);
+        // round 1 trained the smaller dense network, and said so in the log and the results
+        String removed = "channels removed for real: fc1 300 -> 150 neurons, fc2 100 -> 50 neurons";
+        assertTrue((r.out() + r.err()).contains(removed), r.err());
+        assertTrue(res.get(res.size() - 1).get("kernels").get(0).asText().startsWith(removed));
+        assertTrue(res.get(res.size() - 1).get("last").get("testAccuracy").asDouble() > 0.3, "it learned");
     }
 
     @Test
