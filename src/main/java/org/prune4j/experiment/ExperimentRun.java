@@ -31,6 +31,7 @@ import org.prune4j.report.ExperimentReport;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.train.Progress;
+import org.prune4j.train.ScaleL1Penalty;
 import org.prune4j.train.TrainConfig;
 import org.prune4j.train.TrainResult;
 import org.prune4j.train.Trainer;
@@ -89,6 +90,11 @@ final class ExperimentRun implements AutoCloseable {
             SupSup.check(model, s.sparseTraining());
         } else if (s.sparseTraining() != null) {
             method().check(model, methodContext());
+        }
+        if (p != null && p.scaleL1() > 0
+                && model.parameters().stream().noneMatch(q -> q.kind() == Parameter.Kind.NORM_SCALE)) {
+            throw new IllegalArgumentException("--scale-l1 penalises BatchNorm scales and " + s.model() + " has none; "
+                    + "use a model with BatchNorm (mlp-bn)");
         }
         Preflight.disk(dir.path(), model, rounds);
         dir.start();
@@ -204,6 +210,9 @@ final class ExperimentRun implements AutoCloseable {
             policyKernels = prepared.policyKernels();
         } else if (r == 0) {
             model.load(init);
+            if (p != null && p.scaleL1() > 0) {
+                hooks.add(new ScaleL1Penalty(p.scaleL1(), s.learningRateSchedule()));
+            }
             if (p != null && p.resetInstance() instanceof Reset.RewindToIteration rw) {
                 hooks.add((it, m) -> {
                     if (it == rw.iteration()) {

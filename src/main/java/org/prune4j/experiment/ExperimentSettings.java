@@ -183,7 +183,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 learningRate, momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, seed,
                 new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
                         p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
-                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure()), sparseTraining);
+                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure(), p.scaleL1()), sparseTraining);
     }
 
     /** Directory name: kind, model, hash. */

@@ -25,11 +25,14 @@ import org.prune4j.prune.Unstructured;
  *
  * <p>{@code structure} is the granularity ({@link Structure}); unstructured is stored as null
  * and left out of the JSON, so runs from before structures existed keep their hashes.
+ * {@code scaleL1} is network slimming's L1 penalty on BatchNorm scales while the dense round 0
+ * trains (0: none, also left out of the JSON).
  */
 public record PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
         double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset, String when,
         int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String structure) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String structure,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double scaleL1) {
 
     /** Branches that can run beside the main line at each round's sparsity. */
     public static final List<String> CONTROLS = List.of("reinit", "random", "supermask");
@@ -73,6 +76,13 @@ public record PruningSettings(String score, String scope, double outputRateScale
                 throw new IllegalArgumentException("unknown control '" + c + "'; choose from " + CONTROLS);
             }
         }
+        if (!(scaleL1 >= 0 && scaleL1 < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--scale-l1 must be >= 0 and finite, got " + scaleL1);
+        }
+        if (score.equals("bn-scale") && !"channels".equals(structure)) {
+            throw new IllegalArgumentException("the score bn-scale ranks channels by their BatchNorm scale; pass "
+                    + "--structure channels");
+        }
         Structure st = structure == null ? new Unstructured() : Structure.parse(structure);
         structure = st instanceof Unstructured ? null : st.name();
         if (st.fixedDensity().isPresent()) {
@@ -92,7 +102,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0);
     }
 
     /** The granularity of every pruning step. */
@@ -135,6 +145,6 @@ public record PruningSettings(String score, String scope, double outputRateScale
      */
     public String label() {
         return score + "/" + scope + "/" + (structure == null ? "" : structure + "/")
-                + (schedule.equals("gradual") ? "gradual" : reset);
+                + (schedule.equals("gradual") ? "gradual" : reset) + (scaleL1 > 0 ? ", scale L1 " + scaleL1 : "");
     }
 }

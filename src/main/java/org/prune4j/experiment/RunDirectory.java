@@ -310,6 +310,20 @@ public final class RunDirectory implements AutoCloseable {
     /** Releases the folder's lock. */
     @Override
     public void close() {
+        // a run refused before it started (bad settings for this model) leaves no empty folder
+        // behind; the lock file goes while it is still held, so no other process loses its own
+        if (!Files.exists(path.resolve(SETTINGS))) {
+            try {
+                Files.deleteIfExists(path.resolve(RunLock.FILE));
+                try (Stream<Path> s = Files.list(path)) {
+                    if (s.findAny().isEmpty()) {
+                        Files.delete(path);
+                    }
+                }
+            } catch (IOException e) {
+                // best effort: an empty folder is harmless
+            }
+        }
         lock.close();
     }
 }

@@ -18,6 +18,7 @@ public final class BuiltInStrategies implements StrategyProvider {
         m.put("snip", SnipScore::new);
         m.put("grasp", GraspScore::new);
         m.put("synflow", SynFlowScore::new);
+        m.put("bn-scale", BatchNormScaleScore::new);
         return m;
     }
 

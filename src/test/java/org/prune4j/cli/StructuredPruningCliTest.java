@@ -105,6 +105,25 @@ class StructuredPruningCliTest {
     }
 
     @Test
+    void networkSlimmingRanksChannelsByTheirPenalisedBatchNormScales() throws Exception {
+        needData();
+        Run r = run(with("prune", "--model", "mlp-bn", "--score", "bn-scale", "--structure", "channels",
+                "--scale-l1", "1e-3", "--schedule", "oneshot", "--sparsity", "0.5", "--reset", "finetune"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue((r.out() + r.err()).contains("fc1 300 -> 150 neurons, fc2 100 -> 50 neurons"), r.err());
+        JsonNode settings = Json.PRETTY.readTree(onlyRun().resolve("settings.json").toFile());
+        assertEquals(1e-3, settings.get("pruning").get("scaleL1").asDouble(), 0);
+        for (String[] bad : new String[][] {{"--score", "bn-scale"}, {"--scale-l1", "1e-4", "--model", "lenet300"},
+            {"--scale-l1", "-1"}}) {
+            Run b = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad))
+                    .toArray(String[]::new)));
+            assertNotEquals(0, b.code(), String.join(" ", bad));
+            assertTrue(b.err().contains("channels") || b.err().contains("BatchNorm") || b.err().contains("scale-l1"),
+                    String.join(" ", bad) + ": " + b.err());
+        }
+    }
+
+    @Test
     void badStructuresAreRefusedBeforeAnythingRuns() {
         for (String[] bad : new String[][] {{"--structure", "block:3x3"}, {"--structure", "nm:2:4", "--schedule",
             "iterative"}, {"--structure", "nm:2:4", "--sparsity", "0.9"}, {"--structure", "nm:9:10"},
