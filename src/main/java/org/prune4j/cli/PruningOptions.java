@@ -19,10 +19,10 @@ final class PruningOptions {
             + "(neurons and filters; the output layer keeps its classes). Composes with every score and scope.")
     String structure;
 
-    @Option(names = "--scale-l1", defaultValue = "0", description = "Network slimming (Liu et al. 2017): L1 penalty "
+    @Option(names = "--scale-l1", description = "Network slimming (Liu et al. 2017): L1 penalty "
             + "on the BatchNorm scales while the dense round 0 trains (the paper: 1e-4; 0: none); rank channels by "
             + "them with --score bn-scale --structure channels. Needs a model with BatchNorm (mlp-bn).")
-    double scaleL1;
+    Double scaleL1;
 
     @Option(names = "--output-rate-scale", description = "Layerwise: the output layer prunes this fraction of the "
             + "others' rate (the LTH paper: 0.5).")
@@ -82,7 +82,7 @@ final class PruningOptions {
                 ExperimentCommands.or(rounds, preset.rounds()), ExperimentCommands.or(rate, preset.rate()),
                 ExperimentCommands.or(sparsity, fixed.isPresent() ? 1 - fixed.getAsDouble() : 0.9), g.get(0), g.get(1), g.get(2),
                 ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
-                ExperimentCommands.or(controls, defControls), structure, scaleL1);
+                ExperimentCommands.or(controls, defControls), structure, ExperimentCommands.or(scaleL1, 0.0));
     }
 
     /**

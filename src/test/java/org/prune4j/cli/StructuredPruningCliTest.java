@@ -124,6 +124,40 @@ class StructuredPruningCliTest {
     }
 
     @Test
+    void recipesRunThePapersSettings() throws Exception {
+        needData();
+        // {recipe, model, score, structure, reset, schedule, sparsity, scaleL1, controls}
+        String[][] expected = {{"asp", "lenet300", "magnitude", "nm:2:4", "finetune", "oneshot", "0.5", "0", "[]"},
+            {"slimming", "mlp-bn", "bn-scale", "channels", "finetune", "oneshot", "0.5", "1.0E-4", "[]"},
+            {"rethinking", "lenet300", "magnitude", "channels", "finetune", "oneshot", "0.5", "0", "[\"reinit\"]"}};
+        for (String[] e : expected) {
+            Path out = dir.resolve(e[0]);
+            Run r = run(Stream.concat(Stream.of("prune", "--recipe", e[0]), Stream.concat(Stream.of(SMALL),
+                    Stream.of("--out", out.toString()))).toArray(String[]::new));
+            assertEquals(0, r.code(), e[0] + ": " + r.err());
+            Path runDir;
+            try (Stream<Path> s = Files.list(out)) {
+                runDir = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            }
+            JsonNode st = Json.PRETTY.readTree(runDir.resolve("settings.json").toFile());
+            JsonNode p = st.get("pruning");
+            assertEquals(e[1], st.get("model").asText(), e[0]);
+            assertEquals(e[2], p.get("score").asText(), e[0]);
+            assertEquals(e[3], p.get("structure").asText(), e[0]);
+            assertEquals(e[4], p.get("reset").asText(), e[0]);
+            assertEquals(e[5], p.get("schedule").asText(), e[0]);
+            assertEquals(Double.parseDouble(e[6]), p.get("sparsity").asDouble(), 0, e[0]);
+            assertEquals(Double.parseDouble(e[7]), p.has("scaleL1") ? p.get("scaleL1").asDouble() : 0, 0, e[0]);
+            assertEquals(e[8], p.get("controls").toString(), e[0]);
+        }
+        Run clash = run(with("prune", "--recipe", "asp", "--structure", "channels"));
+        assertNotEquals(0, clash.code());
+        assertTrue(clash.err().contains("--recipe asp is --structure nm:2:4"), clash.err());
+        Run unknown = run(with("prune", "--recipe", "obs"));
+        assertTrue(unknown.code() != 0 && unknown.err().contains("asp, slimming, rethinking"), unknown.err());
+    }
+
+    @Test
     void badStructuresAreRefusedBeforeAnythingRuns() {
         for (String[] bad : new String[][] {{"--structure", "block:3x3"}, {"--structure", "nm:2:4", "--schedule",
             "iterative"}, {"--structure", "nm:2:4", "--sparsity", "0.9"}, {"--structure", "nm:9:10"},
