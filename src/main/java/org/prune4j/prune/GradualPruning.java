@@ -29,6 +29,12 @@ public final class GradualPruning implements Trainer.Hook {
         this.log = log;
     }
 
+    /** The schedule always prunes at its end, so the sparsity is final from there. */
+    @Override
+    public long settledFrom() {
+        return schedule.end();
+    }
+
     @Override
     public void afterStep(long iteration, Model model) {
         if (!schedule.prunesAt(iteration)) {

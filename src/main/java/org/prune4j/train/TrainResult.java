@@ -6,9 +6,11 @@ import java.util.List;
 /**
  * A finished training run: its evaluation curve, the early-stopping point (the evaluation
  * with the lowest validation loss, as Frankle & Carbin report it), the last point, and the
- * wall time in seconds.
+ * wall time in seconds. {@code settledFrom} is the iteration from which the network had its
+ * final form (a gradual schedule's last pruning step); the early stop is chosen from there on,
+ * since an earlier point would report a denser network than the one the run produced.
  */
-public record TrainResult(List<EvalPoint> curve, double seconds) {
+public record TrainResult(List<EvalPoint> curve, double seconds, long settledFrom) {
 
     public TrainResult {
         if (curve.isEmpty()) {
@@ -17,8 +19,12 @@ public record TrainResult(List<EvalPoint> curve, double seconds) {
         curve = List.copyOf(curve);
     }
 
+    public TrainResult(List<EvalPoint> curve, double seconds) {
+        this(curve, seconds, 0);
+    }
+
     public EvalPoint earlyStop() {
-        return curve.stream().filter(p -> !Double.isNaN(p.valLoss()))
+        return curve.stream().filter(p -> !Double.isNaN(p.valLoss()) && p.iteration() >= settledFrom)
                 .min(Comparator.comparingDouble(EvalPoint::valLoss).thenComparingLong(EvalPoint::iteration))
                 .orElse(last());
     }

@@ -42,6 +42,14 @@ public final class Trainer {
         /** After that evaluation; a hook that changed what is evaluated puts the training form back here. */
         default void afterEvaluation(long iteration, Model model) {
         }
+
+        /**
+         * The iteration from which this hook leaves the network's size alone (a gradual
+         * schedule's last pruning step); early stopping looks no earlier.
+         */
+        default long settledFrom() {
+            return 0;
+        }
     }
 
     private final Backend backend;
@@ -99,7 +107,8 @@ public final class Trainer {
             model.release();
         }
         progress.close();
-        return new TrainResult(curve, (System.nanoTime() - start) / 1e9);
+        long settled = hooks.stream().mapToLong(Hook::settledFrom).max().orElse(0);
+        return new TrainResult(curve, (System.nanoTime() - start) / 1e9, settled);
     }
 
     private static EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss, Pass pass,
