@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prune4j crossover}: CPU CSR SpMM against the dense GEMMs, with the crossover sparsity. */
-@Command(name = "crossover", description = "CPU CSR SpMM against dense GEMM on one shape over sparsities, and on the DLMC matrices, with the crossover sparsity.")
+@Command(name = "crossover", mixinStandardHelpOptions = true, description = "CPU CSR SpMM against dense GEMM on one shape over sparsities, and on the DLMC matrices, with the crossover sparsity.")
 public final class CrossoverCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * The default job a fresh checkout runs: doctor, a small CPU SpMM-vs-dense benchmark including
  * real DLMC patterns when they are present, and a short lottery-ticket run on Fashion-MNIST.
  */
-@Command(name = "demo", description = "Run doctor, a small CPU sparse-vs-dense benchmark and a short lottery-ticket "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run doctor, a small CPU sparse-vs-dense benchmark and a short lottery-ticket "
         + "run on Fashion-MNIST (about a minute).")
 public final class DemoCommand implements Callable<Integer> {
 

@@ -14,7 +14,7 @@ import org.prune4j.backend.cuda.NativeLibraries;
 import picocli.CommandLine.Command;
 
 /** Prints what this machine offers Prune4J and, for every missing piece, why. */
-@Command(name = "doctor", description = "Check the JDK, CPU, GPUs, CUDA libraries and kernels.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check the JDK, CPU, GPUs, CUDA libraries and kernels.")
 public final class DoctorCommand implements Callable<Integer> {
 
     /** Vendor libraries a CUDA run may use, with what each is for. */

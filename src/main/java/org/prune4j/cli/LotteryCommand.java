@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
             + "weights, with random re-initialisation and random pruning controls and the supermask evaluation at every sparsity.",
             "Checkpoints after every round and branch; --resume continues a killed run."})
 public final class LotteryCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "lenet300-lth", description = "lenet300-lth (the paper's protocol) or "
-            + "lenet300-quick (minutes).")
+    @Option(names = "--preset", description = "lenet300-lth (the paper's protocol, about 80 minutes on 2 cores) or "
+            + "lenet300-quick (about 5 minutes); required, options given after it override its settings.")
     String preset;
 
     @Mixin
@@ -24,6 +24,10 @@ public final class LotteryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (preset == null) {
+            throw new IllegalArgumentException("lottery needs --preset, the protocol to run:\n" + Preset.list()
+                    + "e.g. prune4j lottery --preset lenet300-quick");
+        }
         Preset p = Preset.named(preset);
         long iterations = ExperimentCommands.or(options.iterations, p.iterations());
         ExperimentSettings s = ExperimentCommands.settings("lottery", options, p,

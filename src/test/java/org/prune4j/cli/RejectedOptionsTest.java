@@ -51,7 +51,7 @@ class RejectedOptionsTest {
                 .contains("--rate does not apply"));
         assertTrue(refused("prune", "--schedule", "gradual", "--reset", "reinit").contains("--reset does not apply "
                 + "to --schedule gradual"));
-        assertTrue(refused("lottery", "--schedule", "iterative", "--gradual", "1,2,3").contains("--gradual does not"));
+        assertTrue(refused("lottery", "--preset", "lenet300-quick", "--schedule", "iterative", "--gradual", "1,2,3").contains("--gradual does not"));
         assertTrue(refused("train", "--optimizer", "adam", "--momentum", "0.5").contains("--momentum applies to "
                 + "--optimizer momentum or nesterov"));
     }
@@ -69,7 +69,7 @@ class RejectedOptionsTest {
         assertTrue(warm.contains("warm-up 'ten' is not a whole number"), warm);
         assertTrue(refused("train", "--lr-schedule", "steps:0.1:-5").contains("milestones are iterations >= 0"));
         assertTrue(refused("train", "--lr", "NaN").contains("learning rate must be positive and finite"));
-        assertTrue(refused("lottery", "--fallback", "gpu").contains("--fallback takes none or cpu"));
+        assertTrue(refused("lottery", "--preset", "lenet300-quick", "--fallback", "gpu").contains("--fallback takes none or cpu"));
     }
 
     @Test

@@ -32,7 +32,7 @@ class KillResumeHarnessTest {
     @Test
     void killedAtRandomPointsAndResumedEveryTimeGivesTheUninterruptedResults() throws Exception {
         Path data = TinyData.write(tmp.resolve("data"), 2000, 12, 5);
-        List<String> args = new ArrayList<>(List.of("lottery", "--data", data.toString(), "--validation", "200",
+        List<String> args = new ArrayList<>(List.of("lottery", "--preset", "lenet300-lth", "--data", data.toString(), "--validation", "200",
                 "--iterations", "300", "--eval-every", "50", "--batch", "20", "--rounds", "2", "--sparse-below", "0.3",
                 "--controls", "reinit,random"));
         long t0 = System.nanoTime();
