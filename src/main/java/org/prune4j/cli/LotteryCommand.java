@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
             "Checkpoints after every round and branch; --resume continues a killed run."})
 public final class LotteryCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "lenet300-lth (the paper's protocol, about 80 minutes on 2 cores) or "
-            + "lenet300-quick (about 5 minutes); required, options given after it override its settings.")
+            + "lenet300-quick (about 5 minutes); required. Other options override the preset's settings.")
     String preset;
 
     @Mixin

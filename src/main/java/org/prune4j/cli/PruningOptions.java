@@ -66,8 +66,11 @@ final class PruningOptions {
     PruningSettings settings(String defScore, String defWhen, Preset preset, long iterations, List<String> defControls) {
         String sc = ExperimentCommands.or(score, defScore);
         // N:M fixes its own sparsity and prunes once, so those are its defaults
-        java.util.OptionalDouble fixed = structure == null ? java.util.OptionalDouble.empty()
-                : Structure.parse(structure).fixedDensity();
+        Structure st = structure == null ? null : Structure.parse(structure);
+        java.util.OptionalDouble fixed = st == null ? java.util.OptionalDouble.empty() : st.fixedDensity();
+        if (st != null) {
+            rejectUnused(st);
+        }
         String sched = ExperimentCommands.or(schedule, fixed.isPresent() ? "oneshot" : "iterative");
         rejectIgnored(sched, preset);
         List<Long> g = gradual != null ? gradual : List.of(iterations / 10, iterations * 6 / 10, 100L);
@@ -76,7 +79,9 @@ final class PruningOptions {
         }
         String w = ExperimentCommands.or(when, defWhen != null ? defWhen
                 : List.of("snip", "grasp", "synflow").contains(sc) ? "init" : "trained");
-        int steps = ExperimentCommands.or(scoreSteps, sc.equals("synflow") ? 100 : 1);
+        // SynFlow prunes in 100 sub-steps, but a structure rounds each to whole groups: one step there
+        boolean grouped = st != null && !(st instanceof org.prune4j.prune.Unstructured);
+        int steps = ExperimentCommands.or(scoreSteps, sc.equals("synflow") && !grouped ? 100 : 1);
         return new PruningSettings(sc, ExperimentCommands.or(scope, "layerwise"),
                 ExperimentCommands.or(outputRateScale, preset.outputRateScale()), sched,
                 ExperimentCommands.or(rounds, preset.rounds()), ExperimentCommands.or(rate, preset.rate()),
@@ -118,6 +123,20 @@ final class PruningOptions {
             default -> {
                 // PruningSettings names the valid schedules
             }
+        }
+    }
+
+    /** Options a structure would ignore: N:M allocates nothing, channels never prune the output layer. */
+    private void rejectUnused(Structure st) {
+        if (st instanceof org.prune4j.prune.NmStructure && scope != null) {
+            throw new IllegalArgumentException("--scope does not apply to --structure " + st.name() + ", which keeps "
+                    + "N of every M weights in every layer; leave --scope out");
+        }
+        if ((st instanceof org.prune4j.prune.NmStructure || st instanceof org.prune4j.prune.ChannelStructure)
+                && outputRateScale != null) {
+            throw new IllegalArgumentException("--output-rate-scale does not apply to --structure " + st.name()
+                    + (st instanceof org.prune4j.prune.ChannelStructure ? ", which never prunes the output layer's "
+                            + "classes" : ", which prunes every layer alike") + "; leave it out");
         }
     }
 

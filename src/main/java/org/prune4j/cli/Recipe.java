@@ -12,7 +12,7 @@ enum Recipe {
     ASP("asp", "train dense, prune 2:4 by magnitude once, fine-tune with the mask fixed (NVIDIA ASP)"),
     /** Liu et al., ICCV 2017. */
     SLIMMING("slimming", "mlp-bn trained with an L1 penalty of 1e-4 on its BatchNorm scales, half its channels "
-            + "removed by |gamma|, fine-tuned (network slimming, Liu et al. 2017)"),
+            + "removed by one global threshold on |gamma|, fine-tuned (network slimming, Liu et al. 2017)"),
     /** Liu et al., ICLR 2019, "Rethinking the value of network pruning". */
     RETHINKING("rethinking", "half the channels removed by the L1 norm of their weights (Li et al.), fine-tuned, "
             + "next to the same small network trained from scratch (Liu et al. 2019)");
@@ -48,6 +48,8 @@ enum Recipe {
                 p.structure = require(p.structure, "channels", "--structure");
                 p.score = require(p.score, "bn-scale", "--score");
                 p.scaleL1 = Objects.requireNonNullElse(p.scaleL1, 1e-4);
+                // one threshold on |gamma| across the network, as the paper prunes
+                p.scope = Objects.requireNonNullElse(p.scope, "global");
                 oneShotFineTune(p);
             }
             case RETHINKING -> {
@@ -67,7 +69,9 @@ enum Recipe {
     }
 
     private String require(String given, String value, String option) {
-        if (given != null && !given.equals(value)) {
+        String canonical = given == null || !option.equals("--structure") ? given
+                : org.prune4j.prune.Structure.parse(given).name();
+        if (canonical != null && !canonical.equals(value)) {
             throw new IllegalArgumentException("--recipe " + label + " is " + option + " " + value + "; leave " + option
                     + " out, or drop --recipe to prune with " + option + " " + given);
         }

@@ -21,6 +21,7 @@ import org.prune4j.nn.ModelState;
 import org.prune4j.nn.Models;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.WeightedLayer;
+import org.prune4j.prune.BatchNormScaleScore;
 import org.prune4j.prune.ChannelStructure;
 import org.prune4j.prune.GradualPruning;
 import org.prune4j.prune.Pruner;
@@ -90,6 +91,9 @@ final class ExperimentRun implements AutoCloseable {
             SupSup.check(model, s.sparseTraining());
         } else if (s.sparseTraining() != null) {
             method().check(model, methodContext());
+        }
+        if (p != null && p.score().equals("bn-scale")) {
+            BatchNormScaleScore.requireNorms(model);
         }
         if (p != null && p.scaleL1() > 0
                 && model.parameters().stream().noneMatch(q -> q.kind() == Parameter.Kind.NORM_SCALE)) {

@@ -94,7 +94,8 @@ public final class ExperimentRunner {
      */
     static String methodLabel(ExperimentSettings s) {
         PruningSettings p = s.pruning();
-        boolean imp = p.score().equals("magnitude") && p.schedule().equals("iterative") && p.when().equals("trained");
+        boolean imp = p.structure() == null && p.score().equals("magnitude") && p.schedule().equals("iterative")
+                && p.when().equals("trained");
         if (s.kind().equals("lottery") && imp && p.reset().equals("rewind")) {
             return "rewound IMP (winning ticket)";
         }

@@ -2,6 +2,8 @@ package org.prune4j.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.prune4j.prune.ChannelStructure;
+import org.prune4j.prune.NmStructure;
 import org.prune4j.prune.Reset;
 import org.prune4j.prune.Schedule;
 import org.prune4j.prune.Scope;
@@ -79,20 +81,46 @@ public record PruningSettings(String score, String scope, double outputRateScale
         if (!(scaleL1 >= 0 && scaleL1 < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("--scale-l1 must be >= 0 and finite, got " + scaleL1);
         }
-        if (score.equals("bn-scale") && !"channels".equals(structure)) {
+        Structure st = structure == null ? new Unstructured() : Structure.parse(structure);
+        structure = st instanceof Unstructured ? null : st.name();
+        checkStructure(st, score, schedule, sparsity, scoreSteps, when, scaleL1);
+        // what a structure does not use is normalised, so one experiment keeps one run folder:
+        // N:M allocates nothing (every layer keeps N of M) and channels never prune the output layer
+        if (st instanceof NmStructure) {
+            scope = "layerwise";
+            outputRateScale = 1;
+        } else if (st instanceof ChannelStructure) {
+            outputRateScale = 1;
+        }
+    }
+
+    private static void checkStructure(Structure st, String score, String schedule, double sparsity, int scoreSteps,
+            String when, double scaleL1) {
+        if (score.equals("bn-scale") && !(st instanceof ChannelStructure)) {
             throw new IllegalArgumentException("the score bn-scale ranks channels by their BatchNorm scale; pass "
                     + "--structure channels");
         }
-        Structure st = structure == null ? new Unstructured() : Structure.parse(structure);
-        structure = st instanceof Unstructured ? null : st.name();
+        boolean untrained = schedule.equals("gradual") || when.equals("init");
+        if (score.equals("bn-scale") && when.equals("init")) {
+            throw new IllegalArgumentException("--score bn-scale --when init ranks scales that are all 1 at "
+                    + "initialisation; score after training (--when trained)");
+        }
+        if (scaleL1 > 0 && untrained) {
+            throw new IllegalArgumentException("--scale-l1 shapes the scales of the dense round that "
+                    + (schedule.equals("gradual") ? "a gradual schedule" : "--when init") + " does not prune from; "
+                    + "use --schedule oneshot or iterative with --when trained");
+        }
+        if (!(st instanceof Unstructured) && scoreSteps != 1) {
+            throw new IllegalArgumentException("--structure " + st.name() + " prunes whole groups, and " + scoreSteps
+                    + " score steps would each round to whole groups and miss the target; use --score-steps 1");
+        }
         if (st.fixedDensity().isPresent()) {
             double density = st.fixedDensity().getAsDouble();
-            if (!schedule.equals("oneshot") || Math.abs(sparsity - (1 - density)) > 1e-9 || scoreSteps != 1) {
+            if (!schedule.equals("oneshot") || Math.abs(sparsity - (1 - density)) > 1e-9) {
                 throw new IllegalArgumentException("--structure " + st.name() + " fixes the sparsity at " + (1 - density)
                         + " and prunes once from the dense network: use --schedule oneshot --sparsity "
-                        + (1 - density) + " with one score step (got schedule " + schedule
-                        + (schedule.equals("oneshot") ? ", sparsity " + sparsity + ", " + scoreSteps + " score steps"
-                                : "") + ")");
+                        + (1 - density) + " (got schedule " + schedule
+                        + (schedule.equals("oneshot") ? ", sparsity " + sparsity : "") + ")");
             }
         }
     }

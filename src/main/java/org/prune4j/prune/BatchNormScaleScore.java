@@ -56,6 +56,18 @@ public record BatchNormScaleScore() implements Scorer {
         return out;
     }
 
+    /** Refuses, before anything trains, a model where some layer this score would rank has no BatchNorm after it. */
+    public static void requireNorms(Model model) {
+        Map<Parameter, BatchNorm> after = followingNorms(model);
+        for (Parameter p : model.prunable()) {
+            if (!model.isOutput(p) && !after.containsKey(p)) {
+                throw new IllegalArgumentException("the score bn-scale needs a BatchNorm after every layer it ranks, "
+                        + "and " + p.name() + " of " + model.name() + " has none; use a model with BatchNorm (mlp-bn) "
+                        + "or another score");
+            }
+        }
+    }
+
     /** The BatchNorm between each weighted layer and the next one, where there is one. */
     static Map<Parameter, BatchNorm> followingNorms(Model model) {
         Map<Parameter, BatchNorm> m = new LinkedHashMap<>();

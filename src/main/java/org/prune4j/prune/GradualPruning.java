@@ -45,7 +45,9 @@ public final class GradualPruning implements Trainer.Hook {
             return;
         }
         Pruner.prune(ctx, scorer, scope, target / density, 1);
-        density = target;
+        // what the step reached, not what it asked for: whole groups round, and the next step
+        // makes up the difference
+        density = model.density();
         // The round's log already named every layer's kernel; say it again only where it changed.
         List<WeightedLayer> layers = model.weightedLayers();
         boolean[] before = new boolean[layers.size()];

@@ -104,28 +104,19 @@ final class GroupSelection {
         return kept;
     }
 
-    /** As many random groups as {@code mask} has groups with a kept weight, every member kept. */
+    /** Random whole groups holding as near as they can the number of weights {@code mask} keeps. */
     static boolean[] randomGroups(Grouping g, Mask mask, Rng rng) {
-        boolean[] used = new boolean[g.groups()];
-        for (int i = 0; i < g.groupOf().length; i++) {
-            used[g.groupOf()[i]] |= mask.keptAt(i);
+        int[] size = new int[g.groups()];
+        for (int group : g.groupOf()) {
+            size[group]++;
         }
-        int count = 0;
-        for (boolean u : used) {
-            count += u ? 1 : 0;
-        }
-        int[] order = new int[g.groups()];
+        float[] order = new float[g.groups()];
         for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        rng.shuffle(order);
-        boolean[] chosen = new boolean[g.groups()];
-        for (int k = 0; k < count; k++) {
-            chosen[order[k]] = true;
+            order[k] = rng.nextFloat();
         }
         boolean[] all = new boolean[g.groupOf().length];
         Arrays.fill(all, true);
-        return members(g, chosen, all);
+        return members(g, best(order, size, mask.keptCount()), all);
     }
 
     private static boolean any(boolean[] b) {

@@ -59,13 +59,16 @@ public final class Comparison {
 
     private static String mainLabel(ExperimentSettings s) {
         var p = s.pruning();
-        if (p.score().equals("magnitude") && p.schedule().equals("iterative") && p.reset().startsWith("rewind")) {
+        String structure = (p.structure() == null ? "" : ", " + p.structure())
+                + (p.scaleL1() > 0 ? ", scale L1 " + p.scaleL1() : "");
+        if (p.structure() == null && p.score().equals("magnitude") && p.schedule().equals("iterative")
+                && p.reset().startsWith("rewind")) {
             return "lottery ticket (IMP, " + p.reset() + ")";
         }
         if (p.schedule().equals("gradual")) {
-            return p.score() + " pruning, gradual";
+            return p.score() + " pruning, gradual" + structure;
         }
-        return p.score() + "/" + p.scope() + "/" + p.schedule() + "/" + p.reset();
+        return p.score() + "/" + p.scope() + "/" + p.schedule() + "/" + p.reset() + structure;
     }
 
     /** Everything that makes a run what it is except its seed: runs equal in this are repeats. */

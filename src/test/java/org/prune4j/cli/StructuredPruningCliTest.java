@@ -126,10 +126,11 @@ class StructuredPruningCliTest {
     @Test
     void recipesRunThePapersSettings() throws Exception {
         needData();
-        // {recipe, model, score, structure, reset, schedule, sparsity, scaleL1, controls}
-        String[][] expected = {{"asp", "lenet300", "magnitude", "nm:2:4", "finetune", "oneshot", "0.5", "0", "[]"},
-            {"slimming", "mlp-bn", "bn-scale", "channels", "finetune", "oneshot", "0.5", "1.0E-4", "[]"},
-            {"rethinking", "lenet300", "magnitude", "channels", "finetune", "oneshot", "0.5", "0", "[\"reinit\"]"}};
+        // {recipe, model, score, structure, reset, schedule, sparsity, scaleL1, controls, scope}
+        String[][] expected = {{"asp", "lenet300", "magnitude", "nm:2:4", "finetune", "oneshot", "0.5", "0", "[]",
+            "layerwise"}, {"slimming", "mlp-bn", "bn-scale", "channels", "finetune", "oneshot", "0.5", "1.0E-4", "[]",
+                "global"}, {"rethinking", "lenet300", "magnitude", "channels", "finetune", "oneshot", "0.5", "0",
+                    "[\"reinit\"]", "layerwise"}};
         for (String[] e : expected) {
             Path out = dir.resolve(e[0]);
             Run r = run(Stream.concat(Stream.of("prune", "--recipe", e[0]), Stream.concat(Stream.of(SMALL),
@@ -149,10 +150,14 @@ class StructuredPruningCliTest {
             assertEquals(Double.parseDouble(e[6]), p.get("sparsity").asDouble(), 0, e[0]);
             assertEquals(Double.parseDouble(e[7]), p.has("scaleL1") ? p.get("scaleL1").asDouble() : 0, 0, e[0]);
             assertEquals(e[8], p.get("controls").toString(), e[0]);
+            assertEquals(e[9], p.get("scope").asText(), e[0]);
         }
         Run clash = run(with("prune", "--recipe", "asp", "--structure", "channels"));
         assertNotEquals(0, clash.code());
         assertTrue(clash.err().contains("--recipe asp is --structure nm:2:4"), clash.err());
+        Run spelled = run(Stream.concat(Stream.of("prune", "--recipe", "asp", "--structure", "NM:2:4"), Stream.concat(
+                Stream.of(SMALL), Stream.of("--out", dir.resolve("asp2").toString()))).toArray(String[]::new));
+        assertEquals(0, spelled.code(), "the structure is compared as parsed: " + spelled.err());
         Run unknown = run(with("prune", "--recipe", "obs"));
         assertTrue(unknown.code() != 0 && unknown.err().contains("asp, slimming, rethinking"), unknown.err());
     }
@@ -161,10 +166,14 @@ class StructuredPruningCliTest {
     void badStructuresAreRefusedBeforeAnythingRuns() {
         for (String[] bad : new String[][] {{"--structure", "block:3x3"}, {"--structure", "nm:2:4", "--schedule",
             "iterative"}, {"--structure", "nm:2:4", "--sparsity", "0.9"}, {"--structure", "nm:9:10"},
-            {"--structure", "diagonal"}}) {
+            {"--structure", "diagonal"}, {"--structure", "channels", "--score", "bn-scale", "--when", "init"},
+            {"--structure", "channels", "--scale-l1", "1e-4", "--schedule", "gradual"},
+            {"--structure", "block:4x4", "--score-steps", "10"}, {"--structure", "nm:2:4", "--scope", "global"},
+            {"--structure", "channels", "--output-rate-scale", "0.5"}}) {
             Run r = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad)).toArray(String[]::new)));
             assertNotEquals(0, r.code());
-            assertTrue(r.err().contains("block") || r.err().contains("nm:") || r.err().contains("N:M"),
+            assertTrue(r.err().contains("block") || r.err().contains("nm:") || r.err().contains("N:M")
+                    || r.err().contains("channels") || r.err().contains("--when"),
                     String.join(" ", bad) + ": " + r.err());
             assertTrue(r.err().length() < 2000 && !r.err().contains("\tat "), "no stack trace: " + r.err());
         }

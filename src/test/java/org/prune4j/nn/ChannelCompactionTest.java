@@ -24,7 +24,12 @@ import org.prune4j.tensor.Tensor;
  * round trip of what it learns back into the full model.
  */
 class ChannelCompactionTest {
-    private final Rng rng = new Rng(System.nanoTime());
+    private final long seed = System.nanoTime();
+    private final Rng rng = new Rng(seed);
+
+    {
+        System.out.println("ChannelCompactionTest seed " + seed);
+    }
     private final CpuBackend be = new CpuBackend(CpuBackend.bestGemm());
 
     /** LeNet-5 needs 12 x 12 inputs at least; the others run on 8 x 8. */

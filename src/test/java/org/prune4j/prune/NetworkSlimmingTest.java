@@ -17,7 +17,12 @@ import org.prune4j.train.ScaleL1Penalty;
 
 /** Network slimming's two halves by hand: the |gamma| channel score and the L1 step on the scales. */
 class NetworkSlimmingTest {
-    private final Rng rng = new Rng(System.nanoTime());
+    private final long seed = System.nanoTime();
+    private final Rng rng = new Rng(seed);
+
+    {
+        System.out.println("NetworkSlimmingTest seed " + seed);
+    }
 
     @Test
     void channelsScoreTheirBatchNormScaleAndTheBestScalesSurvive() {

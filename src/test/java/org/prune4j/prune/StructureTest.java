@@ -25,7 +25,12 @@ import org.prune4j.tensor.Tensor;
  * (a removed channel's bias must no longer reach them).
  */
 class StructureTest {
-    private final Rng rng = new Rng(System.nanoTime());
+    private final long seed = System.nanoTime();
+    private final Rng rng = new Rng(seed);
+
+    {
+        System.out.println("StructureTest seed " + seed);
+    }
 
     private Parameter weight(String name, int rows, int cols) {
         return new Parameter(name, Parameter.Kind.WEIGHT, Tensor.uniform(rng.split(name.hashCode()), -1, 1, rows,
@@ -245,6 +250,24 @@ class StructureTest {
     }
 
     @Test
+    void gradualBlockPruningReachesItsTargetDespiteRoundingEachStepToWholeBlocks() {
+        Model model = Models.create("lenet300", 1, 8, 8, 10, rng);
+        ScoringContext ctx = new ScoringContext(model, new CpuBackend(CpuBackend.bestGemm()), null, 1, 1, rng);
+        // 60 small steps, most asking for less than half a 16x16 block of the output layer
+        Schedule.Gradual schedule = new Schedule.Gradual(0.9, 0, 60, 1);
+        GradualPruning g = new GradualPruning(schedule, new MagnitudeScore(), new StructuredScope(
+                new BlockStructure(16, 16), new LayerwiseScope(1)), ctx, org.prune4j.nn.KernelPolicy.DEFAULT, 60,
+                line -> { });
+        for (long it = 1; it <= 60; it++) {
+            g.afterStep(it, model);
+        }
+        assertEquals(0.1, model.density(), 0.01, "the target density, to a few blocks");
+        for (Parameter p : model.prunable()) {
+            checkWholeBlocks(p, p.mask(), 16, 16);
+        }
+    }
+
+    @Test
     void randomControlsKeepTheStructureAndTheGroupCounts() {
         Parameter a = weight("a", 16, 24);
         Parameter b = weight("b", 10, 16);
@@ -256,6 +279,8 @@ class StructureTest {
             checkWholeBlocks(p, r.get(p), 4, 8);
         }
         assertEquals(m.get(a).keptCount(), r.get(a).keptCount(), "a has only whole 4x8 blocks");
+        // b's 10 rows end in a 2-row edge block of 16 weights: the count is the nearest whole blocks give
+        assertEquals(m.get(b).keptCount(), r.get(b).keptCount(), 16, "b keeps as many weights, to half a block");
         NmStructure nm = new NmStructure(2, 4);
         Map<Parameter, Mask> n = nm.select(s, 0.5, new LayerwiseScope(1));
         Map<Parameter, Mask> rn = nm.randomLike(List.of(a, b), n, rng);
