@@ -19,6 +19,7 @@ import org.prune4j.nn.LayerShape;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.ModelState;
 import org.prune4j.nn.Models;
+import org.prune4j.nn.NetworkCost;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.WeightedLayer;
 import org.prune4j.prune.BatchNormScaleScore;
@@ -319,7 +320,7 @@ final class ExperimentRun implements AutoCloseable {
             layers.put(w.name(), w.density());
         }
         RoundResult res = new RoundResult(r, branch, method.get(), layers, model.aliveWeights(), model.weightCount(),
-                model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve());
+                model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve(), NetworkCost.of(model));
         log.accept(String.format("round %d %-9s %6.2f%% weights: test %.2f%% at early stop (iteration %d), final"
                 + " %.2f%%, %.0f s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
                 res.earlyStop().iteration(), 100 * res.last().testAccuracy(), res.seconds()));

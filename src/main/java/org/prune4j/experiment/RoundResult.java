@@ -7,15 +7,26 @@ import org.prune4j.train.EvalPoint;
 /**
  * One trained (or only evaluated) network of an experiment: its round and branch, how many
  * weights it keeps per layer and in total, the early-stopping point and the last evaluation,
- * the wall time, and the whole evaluation curve.
+ * the wall time, the whole evaluation curve, and what an example costs it (absent in results
+ * written before costs were recorded).
  */
 public record RoundResult(int round, String branch, String method, Map<String, Double> layerDensity,
         long weightsRemaining, long weightsTotal, double density, EvalPoint earlyStop, EvalPoint last, double seconds,
-        List<String> kernels, List<EvalPoint> curve) {
+        List<String> kernels, List<EvalPoint> curve,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        org.prune4j.nn.NetworkCost cost) {
 
     public RoundResult {
         layerDensity = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(layerDensity));
         kernels = List.copyOf(kernels);
         curve = List.copyOf(curve);
+    }
+
+    /** A result without a cost. */
+    public RoundResult(int round, String branch, String method, Map<String, Double> layerDensity,
+            long weightsRemaining, long weightsTotal, double density, EvalPoint earlyStop, EvalPoint last,
+            double seconds, List<String> kernels, List<EvalPoint> curve) {
+        this(round, branch, method, layerDensity, weightsRemaining, weightsTotal, density, earlyStop, last, seconds,
+                kernels, curve, null);
     }
 }

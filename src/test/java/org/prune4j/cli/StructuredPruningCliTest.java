@@ -102,6 +102,9 @@ class StructuredPruningCliTest {
         assertTrue((r.out() + r.err()).contains(removed), r.err());
         assertTrue(res.get(res.size() - 1).get("kernels").get(0).asText().startsWith(removed));
         assertTrue(res.get(res.size() - 1).get("last").get("testAccuracy").asDouble() > 0.3, "it learned");
+        // 150 x 784 + 50 x 150 + 10 x 50 multiply-adds per example, recorded with the result
+        assertEquals(125_600, res.get(res.size() - 1).get("cost").get("sparseMacs").asLong());
+        assertEquals(266_200, res.get(res.size() - 1).get("cost").get("denseMacs").asLong());
     }
 
     @Test
