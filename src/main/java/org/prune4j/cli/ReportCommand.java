@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Redraw reports and plots from an experiment folder (results.json) or a bench sweep .json file.",
             "With --compare OUT: several runs (run folders, or folders of run folders) on one chart and in one table,",
-            "seeds pooled into mean and standard deviation: comparison.csv, .md, .png and comparison-time.png."})
+            "seeds pooled into mean and standard deviation: comparison.csv, .md, .png, comparison-time.png and "
+                + "comparison-pareto.png (accuracy vs training time)."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "A run folder holding results.json, or a sweep's "

@@ -19,7 +19,8 @@ import org.prune4j.experiment.RoundResult;
  * point (weights remaining, test accuracy at early stopping, training time), grouped by method
  * (what the run was, per branch) and model; runs that differ only in their seed are pooled
  * into a mean with its standard deviation (the "networks" column counts what was pooled). Writes comparison.csv, comparison.md,
- * comparison.png (accuracy vs weights remaining, log axis) and comparison-time.png.
+ * comparison.png (accuracy vs weights remaining, log axis), comparison-time.png and
+ * comparison-pareto.png (accuracy vs training time).
  */
 public final class Comparison {
     private Comparison() {
@@ -170,8 +171,20 @@ public final class Comparison {
             Plots.line(a, "test accuracy at early stopping", "weights remaining (%)", "test accuracy (%)",
                     series(acc), true);
             Plots.line(t, "training time", "weights remaining (%)", "seconds", series(time), true);
+            // accuracy against what it cost, each method's points joined from dense to sparse:
+            // the methods on the upper left frontier buy the most accuracy per second
+            Map<String, List<Row>> byMethod = new LinkedHashMap<>();
+            rows.forEach(r -> byMethod.computeIfAbsent(models ? r.model() + ": " + r.method() : r.method(),
+                    k -> new ArrayList<>()).add(r));
+            List<Plots.Series> pareto = new ArrayList<>();
+            byMethod.forEach((n, rs) -> pareto.add(new Plots.Series(n, rs.stream().mapToDouble(Row::meanSeconds)
+                    .toArray(), rs.stream().mapToDouble(r -> 100 * r.meanAccuracy()).toArray())));
+            Path f = out.resolve("comparison-pareto.png");
+            Plots.line(f, "test accuracy at early stopping vs training time", "training time (s)",
+                    "test accuracy (%)", pareto, true);
             written.add(a);
             written.add(t);
+            written.add(f);
         }
         return written;
     }

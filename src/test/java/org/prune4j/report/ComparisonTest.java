@@ -55,7 +55,11 @@ class ComparisonTest {
                 .orElseThrow().stdAccuracy()), "one seed has no spread");
         assertEquals("dense", rows.stream().filter(x -> x.percentRemaining() == 100).findFirst().orElseThrow()
                 .method());
-        Comparison.write(runs, dir.resolve("out"));
+        List<Path> files = Comparison.write(runs, dir.resolve("out"));
+        if (org.prune4j.report.Plots.available()) {
+            assertTrue(files.contains(dir.resolve("out/comparison-pareto.png")), files.toString());
+            assertTrue(Files.size(dir.resolve("out/comparison-pareto.png")) > 1000);
+        }
         String md = Files.readString(dir.resolve("out/comparison.md"));
         assertTrue(md.contains("| RigL | lenet300 | 10.0% | 3 | 84.00% ± 4.00 |"), md);
     }
