@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,20 +22,8 @@ class SparseTrainingCliTest {
     private static final String[] SMALL = {"--train-subset", "1200", "--validation", "300", "--test-subset", "512",
         "--iterations", "120", "--eval-every", "40", "--sparse-below", "0.3"};
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        PrintStream oldErr = System.err, oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream(), out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private String[] with(String... args) {
@@ -63,7 +48,7 @@ class SparseTrainingCliTest {
         for (String[] c : List.of(new String[] {"set", "Mocanu"}, new String[] {"rigl", "Evci"},
                 new String[] {"edge-popup", "Ramanujan"}, new String[] {"supermask", "Zhou"},
                 new String[] {"bn-only", "Frankle"}, new String[] {"supsup", "Wortsman"})) {
-            Run r = run(c[0], "--help");
+            CliRun r = run(c[0], "--help");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains(c[1] + " et al.") || r.out().contains(c[1] + ", "), c[0] + ": " + r.out());
         }
@@ -72,7 +57,7 @@ class SparseTrainingCliTest {
     @Test
     void riglAndSetTrainAtTheirSparsityWithTheirAllocations() throws Exception {
         needData();
-        Run r = run(with("rigl", "--sparsity", "0.9", "--update-every", "20"));
+        CliRun r = run(with("rigl", "--sparsity", "0.9", "--update-every", "20"));
         assertEquals(0, r.code(), r.err());
         JsonNode main = results("rigl-lenet300-").get(0);
         assertEquals(0.1, main.get("density").asDouble(), 1e-4);
@@ -82,11 +67,11 @@ class SparseTrainingCliTest {
         assertTrue(main.get("method").asText().startsWith("RigL ERK"), main.get("method").asText());
         assertTrue(main.get("last").get("testAccuracy").asDouble() > 0.4, "well above chance after 120 steps");
         // a sweep script: plain --resume refuses beside a run with other settings, --resume-or-start starts it
-        Run strict = run(with("rigl", "--sparsity", "0.8", "--update-every", "20", "--resume"));
+        CliRun strict = run(with("rigl", "--sparsity", "0.8", "--update-every", "20", "--resume"));
         assertEquals(1, strict.code());
         assertTrue(strict.err().contains("differs in sparseTraining.sparsity 0.9 -> 0.8"), strict.err());
         assertEquals(0, run(with("rigl", "--sparsity", "0.8", "--update-every", "20", "--resume-or-start")).code());
-        Run again = run(with("rigl", "--sparsity", "0.8", "--update-every", "20", "--resume-or-start"));
+        CliRun again = run(with("rigl", "--sparsity", "0.8", "--update-every", "20", "--resume-or-start"));
         assertEquals(0, again.code(), again.err());
         r = run(with("set", "--sparsity", "0.8", "--allocation", "uniform", "--update-every", "30"));
         assertEquals(0, r.code(), r.err());
@@ -103,10 +88,10 @@ class SparseTrainingCliTest {
         assertEquals(0, run(with("edge-popup", "--sparsity", "0.7")).code());
         JsonNode ep = results("edge-popup-lenet300-").get(0);
         assertEquals(0.3, ep.get("density").asDouble(), 1e-3);
-        Run sm = run(with("supermask", "--evaluate", "expected"));
+        CliRun sm = run(with("supermask", "--evaluate", "expected"));
         assertEquals(0, sm.code(), sm.err());
         assertTrue(results("supermask-lenet300-").get(0).get("method").asText().contains("expected density"));
-        Run bn = run(with("bn-only"));
+        CliRun bn = run(with("bn-only"));
         assertEquals(0, bn.code(), bn.err());
         JsonNode b = results("bn-only-mlp-bn-").get(0);
         assertTrue(b.get("method").asText().startsWith("BatchNorm only"), b.get("method").asText());
@@ -118,7 +103,7 @@ class SparseTrainingCliTest {
     @Test
     void supsupLearnsOneMaskPerTaskAndInfersTasks() throws Exception {
         needData();
-        Run r = run(with("supsup", "--tasks", "2", "--infer-batch", "64"));
+        CliRun r = run(with("supsup", "--tasks", "2", "--infer-batch", "64"));
         assertEquals(0, r.code(), r.err());
         JsonNode rows = results("supsup-lenet300-");
         assertEquals(4, rows.size(), rows.toString());
@@ -134,14 +119,14 @@ class SparseTrainingCliTest {
     }
 
     private String refused(String... args) {
-        Run r = run(with(args));
+        CliRun r = run(with(args));
         assertEquals(1, r.code(), r.err());
         return r.err();
     }
 
     /** An option the command does not have: picocli's usage error (exit 2). */
     private String unknown(String... args) {
-        Run r = run(with(args));
+        CliRun r = run(with(args));
         assertEquals(2, r.code(), r.err());
         return r.err();
     }

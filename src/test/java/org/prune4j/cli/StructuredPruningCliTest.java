@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -25,20 +22,8 @@ class StructuredPruningCliTest {
     private static final String[] SMALL = {"--train-subset", "1200", "--validation", "300", "--test-subset", "512",
         "--iterations", "80", "--eval-every", "40"};
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        PrintStream oldErr = System.err, oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream(), out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private String[] with(String... args) {
@@ -61,7 +46,7 @@ class StructuredPruningCliTest {
     @Test
     void nmPrunesOnceAtItsOwnSparsityInEveryLayer() throws Exception {
         needData();
-        Run r = run(with("prune", "--structure", "nm:2:4", "--reset", "finetune"));
+        CliRun r = run(with("prune", "--structure", "nm:2:4", "--reset", "finetune"));
         assertEquals(0, r.code(), r.err());
         Path run = onlyRun();
         JsonNode settings = Json.PRETTY.readTree(run.resolve("settings.json").toFile());
@@ -76,7 +61,7 @@ class StructuredPruningCliTest {
     @Test
     void blocksAndChannelsPruneIteratively() throws Exception {
         needData();
-        Run r = run(with("prune", "--structure", "block:4x4", "--rounds", "1", "--rate", "0.6"));
+        CliRun r = run(with("prune", "--structure", "block:4x4", "--rounds", "1", "--rate", "0.6"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("block:4x4") || r.out().contains("block:4x4"), "the label names the structure");
         JsonNode res = Json.PRETTY.readTree(onlyRun().resolve("results.json").toFile()).get("results");
@@ -88,7 +73,7 @@ class StructuredPruningCliTest {
     @Test
     void channelsMaskTheNextLayersInputsToo() throws Exception {
         needData();
-        Run r = run(with("prune", "--structure", "channels", "--rounds", "1", "--rate", "0.5", "--reset",
+        CliRun r = run(with("prune", "--structure", "channels", "--rounds", "1", "--rate", "0.5", "--reset",
                 "finetune"));
         assertEquals(0, r.code(), r.err());
         JsonNode res = Json.PRETTY.readTree(onlyRun().resolve("results.json").toFile()).get("results");
@@ -110,7 +95,7 @@ class StructuredPruningCliTest {
     @Test
     void networkSlimmingRanksChannelsByTheirPenalisedBatchNormScales() throws Exception {
         needData();
-        Run r = run(with("prune", "--model", "mlp-bn", "--score", "bn-scale", "--structure", "channels",
+        CliRun r = run(with("prune", "--model", "mlp-bn", "--score", "bn-scale", "--structure", "channels",
                 "--scale-l1", "1e-3", "--schedule", "oneshot", "--sparsity", "0.5", "--reset", "finetune"));
         assertEquals(0, r.code(), r.err());
         assertTrue((r.out() + r.err()).contains("fc1 300 -> 150 neurons, fc2 100 -> 50 neurons"), r.err());
@@ -118,7 +103,7 @@ class StructuredPruningCliTest {
         assertEquals(1e-3, settings.get("pruning").get("scaleL1").asDouble(), 0);
         for (String[] bad : new String[][] {{"--score", "bn-scale"}, {"--scale-l1", "1e-4", "--model", "lenet300"},
             {"--scale-l1", "-1"}}) {
-            Run b = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad))
+            CliRun b = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad))
                     .toArray(String[]::new)));
             assertNotEquals(0, b.code(), String.join(" ", bad));
             assertTrue(b.err().contains("channels") || b.err().contains("BatchNorm") || b.err().contains("scale-l1"),
@@ -136,7 +121,7 @@ class StructuredPruningCliTest {
                     "[\"reinit\"]", "layerwise"}};
         for (String[] e : expected) {
             Path out = dir.resolve(e[0]);
-            Run r = run(Stream.concat(Stream.of("prune", "--recipe", e[0]), Stream.concat(Stream.of(SMALL),
+            CliRun r = run(Stream.concat(Stream.of("prune", "--recipe", e[0]), Stream.concat(Stream.of(SMALL),
                     Stream.of("--out", out.toString()))).toArray(String[]::new));
             assertEquals(0, r.code(), e[0] + ": " + r.err());
             Path runDir;
@@ -155,13 +140,13 @@ class StructuredPruningCliTest {
             assertEquals(e[8], p.get("controls").toString(), e[0]);
             assertEquals(e[9], p.get("scope").asText(), e[0]);
         }
-        Run clash = run(with("prune", "--recipe", "asp", "--structure", "channels"));
+        CliRun clash = run(with("prune", "--recipe", "asp", "--structure", "channels"));
         assertNotEquals(0, clash.code());
         assertTrue(clash.err().contains("--recipe asp is --structure nm:2:4"), clash.err());
-        Run spelled = run(Stream.concat(Stream.of("prune", "--recipe", "asp", "--structure", "NM:2:4"), Stream.concat(
+        CliRun spelled = run(Stream.concat(Stream.of("prune", "--recipe", "asp", "--structure", "NM:2:4"), Stream.concat(
                 Stream.of(SMALL), Stream.of("--out", dir.resolve("asp2").toString()))).toArray(String[]::new));
         assertEquals(0, spelled.code(), "the structure is compared as parsed: " + spelled.err());
-        Run unknown = run(with("prune", "--recipe", "obs"));
+        CliRun unknown = run(with("prune", "--recipe", "obs"));
         assertTrue(unknown.code() != 0 && unknown.err().contains("asp, slimming, rethinking"), unknown.err());
     }
 
@@ -173,7 +158,7 @@ class StructuredPruningCliTest {
             {"--structure", "channels", "--scale-l1", "1e-4", "--schedule", "gradual"},
             {"--structure", "block:4x4", "--score-steps", "10"}, {"--structure", "nm:2:4", "--scope", "global"},
             {"--structure", "channels", "--output-rate-scale", "0.5"}}) {
-            Run r = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad)).toArray(String[]::new)));
+            CliRun r = run(with(Stream.concat(Stream.of("prune"), Stream.of(bad)).toArray(String[]::new)));
             assertNotEquals(0, r.code());
             assertTrue(r.err().contains("block") || r.err().contains("nm:") || r.err().contains("N:M")
                     || r.err().contains("channels") || r.err().contains("--when"),

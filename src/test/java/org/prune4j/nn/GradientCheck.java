@@ -50,6 +50,41 @@ final class GradientCheck {
         }
     }
 
+    /**
+     * Along the gradient itself, d/de L(w + e g) at 0 is |g|^2: one check that covers every
+     * parameter of a whole network at once and averages out the kinks single coordinates hit.
+     * The step is {@code scale / |g|}; {@code loss} evaluates the network at its present values.
+     */
+    static void alongTheGradient(java.util.List<Parameter> ps, java.util.function.DoubleSupplier loss, double scale,
+            String what) {
+        java.util.List<float[]> g = ps.stream().map(p -> p.grad().data().clone()).toList();
+        double norm2 = 0;
+        for (float[] a : g) {
+            for (float v : a) {
+                norm2 += (double) v * v;
+            }
+        }
+        double e = scale / Math.sqrt(norm2);
+        double[] l = new double[2];
+        for (int sgn = 0; sgn < 2; sgn++) {
+            shift(ps, g, sgn == 0 ? e : -2 * e);
+            l[sgn] = loss.getAsDouble();
+        }
+        shift(ps, g, e);
+        double fd = (l[0] - l[1]) / (2 * e);
+        org.junit.jupiter.api.Assertions.assertEquals(norm2, fd, 0.02 * norm2, what
+                + ": directional derivative along the gradient");
+    }
+
+    private static void shift(java.util.List<Parameter> ps, java.util.List<float[]> g, double step) {
+        for (int i = 0; i < ps.size(); i++) {
+            float[] w = ps.get(i).value().data();
+            for (int j = 0; j < w.length; j++) {
+                w[j] += (float) (step * g.get(i)[j]);
+            }
+        }
+    }
+
     static void compare(float[] values, float[] analytic, java.util.function.DoubleSupplier f, Rng rng, String what) {
         compare(values, analytic, f, rng, what, null, H);
     }

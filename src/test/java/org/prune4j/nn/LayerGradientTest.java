@@ -208,39 +208,9 @@ class LayerGradientTest {
         assertEquals(0.5, h.grad().data()[1], 1e-7);
     }
 
-    /**
-     * Along the gradient itself, d/de L(w + e g) at 0 is |g|^2: one check that covers every
-     * parameter at once and averages out the kinks that single coordinates hit.
-     */
     private void directionalDerivative(Model m, Tensor x, float[] r, String name) {
-        java.util.List<Parameter> ps = m.parameters().stream().filter(Parameter::trainable).toList();
-        java.util.List<float[]> g = ps.stream().map(p -> p.grad().data().clone()).toList();
-        double norm2 = 0;
-        for (float[] a : g) {
-            for (float v : a) {
-                norm2 += (double) v * v;
-            }
-        }
-        double e = 1e-4 / Math.sqrt(norm2);
-        double[] l = new double[2];
-        for (int sgn = 0; sgn < 2; sgn++) {
-            double step = sgn == 0 ? e : -2 * e;
-            for (int i = 0; i < ps.size(); i++) {
-                float[] w = ps.get(i).value().data();
-                for (int j = 0; j < w.length; j++) {
-                    w[j] += (float) (step * g.get(i)[j]);
-                }
-            }
-            l[sgn] = GradientCheck.loss(m.forward(x, new Pass(be, true, new Rng(1))), r);
-        }
-        for (int i = 0; i < ps.size(); i++) {
-            float[] w = ps.get(i).value().data();
-            for (int j = 0; j < w.length; j++) {
-                w[j] += (float) (e * g.get(i)[j]);
-            }
-        }
-        double fd = (l[0] - l[1]) / (2 * e);
-        assertEquals(norm2, fd, 0.02 * norm2, tag(name + " directional derivative along the gradient"));
+        GradientCheck.alongTheGradient(m.parameters().stream().filter(Parameter::trainable).toList(),
+                () -> GradientCheck.loss(m.forward(x, new Pass(be, true, new Rng(1))), r), 1e-4, tag(name));
     }
 
     /** LeNet-300-100's gradients of sum(y * r), recomputed in double from its parameters. */
