@@ -1,7 +1,6 @@
 package org.prune4j.prune;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prune4j.nn.Parameter;
@@ -48,14 +47,7 @@ public record BlockStructure(int rows, int cols) implements Structure {
 
     @Override
     public Map<Parameter, Mask> randomLike(List<Parameter> layers, Map<Parameter, Mask> masks, Rng rng) {
-        Map<Parameter, Mask> out = new LinkedHashMap<>();
-        int i = 0;
-        for (Parameter p : layers) {
-            Mask m = masks.get(p);
-            if (m != null) {
-                out.put(p, Mask.of(m.rows(), m.cols(), GroupSelection.randomGroups(grouping(p), m, rng.split(++i))));
-            }
-        }
-        return out;
+        return Structure.eachMasked(layers, masks, rng, (p, m, r) -> Mask.of(m.rows(), m.cols(),
+                GroupSelection.randomGroups(grouping(p), m, r)));
     }
 }

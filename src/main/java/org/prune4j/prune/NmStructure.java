@@ -77,35 +77,27 @@ public record NmStructure(int n, int m) implements Structure {
 
     @Override
     public Map<Parameter, Mask> randomLike(List<Parameter> layers, Map<Parameter, Mask> masks, Rng rng) {
-        Map<Parameter, Mask> out = new LinkedHashMap<>();
-        int i = 0;
-        for (Parameter p : layers) {
-            Mask mask = masks.get(p);
-            if (mask == null) {
-                continue;
-            }
-            Rng r = rng.split(++i);
-            int rows = mask.rows(), cols = mask.cols();
-            boolean[] kept = new boolean[rows * cols];
-            int[] slots = new int[m];
-            for (int row = 0; row < rows; row++) {
-                for (int j0 = 0; j0 < cols; j0 += m) {
-                    int length = Math.min(m, cols - j0), count = 0;
-                    for (int j = 0; j < length; j++) {
-                        count += mask.keptAt(row * cols + j0 + j) ? 1 : 0;
-                    }
-                    int[] order = java.util.Arrays.copyOf(slots, length);
-                    for (int j = 0; j < length; j++) {
-                        order[j] = j;
-                    }
-                    r.shuffle(order);
-                    for (int t = 0; t < count; t++) {
-                        kept[row * cols + j0 + order[t]] = true;
-                    }
+        return Structure.eachMasked(layers, masks, rng, this::randomGroupsLike);
+    }
+
+    /** In every group, as many kept entries as {@code mask} has there, at random positions. */
+    private Mask randomGroupsLike(Parameter weight, Mask mask, Rng r) {
+        int rows = mask.rows(), cols = mask.cols();
+        boolean[] kept = new boolean[rows * cols];
+        for (int row = 0; row < rows; row++) {
+            for (int j0 = 0; j0 < cols; j0 += m) {
+                int length = Math.min(m, cols - j0), count = 0;
+                int[] order = new int[length];
+                for (int j = 0; j < length; j++) {
+                    count += mask.keptAt(row * cols + j0 + j) ? 1 : 0;
+                    order[j] = j;
+                }
+                r.shuffle(order);
+                for (int t = 0; t < count; t++) {
+                    kept[row * cols + j0 + order[t]] = true;
                 }
             }
-            out.put(p, Mask.of(rows, cols, kept));
         }
-        return out;
+        return Mask.of(rows, cols, kept);
     }
 }

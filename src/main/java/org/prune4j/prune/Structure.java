@@ -48,6 +48,29 @@ public interface Structure {
      */
     Map<Parameter, Mask> randomLike(List<Parameter> layers, Map<Parameter, Mask> masks, Rng rng);
 
+    /** Draws one layer's random mask like {@code mask}, from its own stream. */
+    @FunctionalInterface
+    interface LayerDraw {
+        Mask draw(Parameter weight, Mask mask, Rng rng);
+    }
+
+    /**
+     * {@code draw} for every layer that has a mask, the k-th such layer drawing from
+     * {@code rng.split(k)}: the random control's streams, the same whatever the structure.
+     */
+    static Map<Parameter, Mask> eachMasked(List<Parameter> layers, Map<Parameter, Mask> masks, Rng rng,
+            LayerDraw draw) {
+        Map<Parameter, Mask> out = new java.util.LinkedHashMap<>();
+        int i = 0;
+        for (Parameter p : layers) {
+            Mask m = masks.get(p);
+            if (m != null) {
+                out.put(p, draw.draw(p, m, rng.split(++i)));
+            }
+        }
+        return out;
+    }
+
     /** The density the structure fixes by itself (N:M), empty where the scope's fraction decides. */
     default OptionalDouble fixedDensity() {
         return OptionalDouble.empty();

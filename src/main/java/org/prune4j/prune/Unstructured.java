@@ -1,6 +1,5 @@
 package org.prune4j.prune;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prune4j.nn.Parameter;
@@ -22,14 +21,7 @@ public record Unstructured() implements Structure {
 
     @Override
     public Map<Parameter, Mask> randomLike(List<Parameter> layers, Map<Parameter, Mask> masks, Rng rng) {
-        Map<Parameter, Mask> out = new LinkedHashMap<>();
-        int i = 0;
-        for (Parameter p : layers) {
-            Mask m = masks.get(p);
-            if (m != null) {
-                out.put(p, Mask.randomCount(m.rows(), m.cols(), m.keptCount(), rng.split(++i)));
-            }
-        }
-        return out;
+        return Structure.eachMasked(layers, masks, rng, (p, m, r) -> Mask.randomCount(m.rows(), m.cols(),
+                m.keptCount(), r));
     }
 }
