@@ -29,7 +29,7 @@ final class ExperimentCommands {
         return new ExperimentSettings(kind, or(o.model, preset.model()), o.data, o.validation, o.trainSubset,
                 o.testSubset, optimizer, or(o.lr, preset.lr()), or(o.momentum, 0.9), o.weightDecay,
                 o.lrSchedule, or(o.batch, preset.batch()), or(o.iterations, preset.iterations()),
-                or(o.evalEvery, preset.evalEvery()), o.seed, pruning, sparse);
+                or(o.evalEvery, preset.evalEvery()), or(o.seed, 1L), pruning, sparse);
     }
 
     static <T> T or(T value, T fallback) {
@@ -37,6 +37,49 @@ final class ExperimentCommands {
     }
 
     static int run(ExperimentSettings settings, TrainingOptions o) {
+        List<Long> seeds = seeds(o);
+        if (seeds.isEmpty()) {
+            runOne(settings, o);
+            return 0;
+        }
+        List<org.prune4j.report.RunResults> runs = new java.util.ArrayList<>();
+        for (long seed : seeds) {
+            log("replicate: seed " + seed + " (" + (runs.size() + 1) + " of " + seeds.size() + ")");
+            runs.add(org.prune4j.report.RunResults.read(runOne(settings.withSeed(seed), o)));
+        }
+        Path summary = Path.of(o.out).resolve(settings.withSeed(seeds.get(0)).runName() + "-seeds");
+        org.prune4j.report.Comparison.write(runs, summary);
+        System.out.printf("%n%-40s %9s %8s %16s %8s%n", "method (seeds pooled)", "weights", "networks",
+                "test acc ± std", "95% int");
+        for (org.prune4j.report.Comparison.Row r : org.prune4j.report.Comparison.rows(runs)) {
+            System.out.printf("%-40s %8.2f%% %8d %8.2f%% ± %5.2f %7s%n", abbreviate(r.method(), 40),
+                    r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), 100 * r.stdAccuracy(),
+                    Double.isNaN(r.ci95()) ? "" : String.format(java.util.Locale.ROOT, "± %.2f", 100 * r.ci95()));
+        }
+        System.out.printf("%nreplicates pooled in %s (comparison.md, .csv and plots)%n", summary);
+        return 0;
+    }
+
+    /** --seeds N means seeds 1..N; a list of two or more means those seeds; none means one run. */
+    static List<Long> seeds(TrainingOptions o) {
+        if (o.seeds == null) {
+            return List.of();
+        }
+        if (o.seed != null) {
+            throw new IllegalArgumentException("--seed and --seeds both given; --seeds 3 runs seeds 1, 2 and 3, and "
+                    + "--seeds 4,7 runs those two: pass one of them");
+        }
+        List<Long> list = o.seeds.size() == 1 ? java.util.stream.LongStream.rangeClosed(1, o.seeds.get(0)).boxed()
+                .toList() : List.copyOf(o.seeds);
+        if (list.size() < 2 || list.stream().distinct().count() != list.size()) {
+            throw new IllegalArgumentException("--seeds takes a count of at least 2 or a list of distinct seeds, got "
+                    + o.seeds + "; for one run use --seed");
+        }
+        return list;
+    }
+
+    /** Runs (or resumes) one experiment and prints its table; returns its run folder. */
+    private static Path runOne(ExperimentSettings settings, TrainingOptions o) {
         long start = System.nanoTime();
         ExperimentRunner.Fallback fallback = fallback(o, settings.model());
         try (Backend backend = Backends.open(o.backend); ProgressBars bars = new ProgressBars()) {
@@ -57,8 +100,8 @@ final class ExperimentCommands {
             }
             System.out.printf("%nresults: %s (results.json, results.csv and plots); %.0f s%n",
                     out.dir(), (System.nanoTime() - start) / 1e9);
+            return out.dir();
         }
-        return 0;
     }
 
     /** The backend to go on with after a device fault, from --fallback; null for none. */

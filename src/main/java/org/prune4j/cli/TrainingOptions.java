@@ -1,5 +1,7 @@
 package org.prune4j.cli;
 
+import java.util.List;
+
 import picocli.CommandLine.Option;
 
 /**
@@ -49,8 +51,13 @@ final class TrainingOptions {
     @Option(names = "--eval-every", description = "Evaluate validation and test sets every N iterations.")
     Integer evalEvery;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
+    @Option(names = "--seed", description = "The seed of initialisation, data order and masks (default 1).")
+    Long seed;
+
+    @Option(names = "--seeds", split = ",", description = "Replicates: N runs seeded 1..N, or the seeds listed "
+            + "(e.g. 1,5,9), each in its own resumable run folder, then their mean, standard deviation and 95%% "
+            + "interval per round and branch in <out>/<first run>-seeds.")
+    List<Long> seeds;
 
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda.")
     String backend;

@@ -176,6 +176,12 @@ public record ExperimentSettings(String kind, String model, String data, int val
         }
     }
 
+    /** The same experiment with another seed: a replicate, in a run folder of its own. */
+    public ExperimentSettings withSeed(long newSeed) {
+        return new ExperimentSettings(kind, model, data, validation, trainLimit, testLimit, optimizer, learningRate,
+                momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, newSeed, pruning, sparseTraining);
+    }
+
     /** The same settings with a different number of pruning rounds. */
     public ExperimentSettings withRounds(int rounds) {
         PruningSettings p = pruning;

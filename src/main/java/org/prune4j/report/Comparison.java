@@ -29,6 +29,19 @@ public final class Comparison {
     /** The pooled points of one method at one density. */
     public record Row(String method, String model, double percentRemaining, int networks, double meanAccuracy,
             double stdAccuracy, double meanFinal, double meanSeconds) {
+
+        /** Half-width of the 95% confidence interval of the mean (Student's t); NaN for one network. */
+        public double ci95() {
+            return networks < 2 ? Double.NaN : studentT975(networks - 1) * stdAccuracy / Math.sqrt(networks);
+        }
+    }
+
+    /** The 97.5% quantile of Student's t with {@code df} degrees of freedom (table to 30, then normal). */
+    static double studentT975(int df) {
+        double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+            2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
+            2.045, 2.042};
+        return df <= t.length ? t[df - 1] : 1.96;
     }
 
     /** What a run's result is called in a comparison: the method and its variant, not the run's settings hash. */
@@ -137,17 +150,19 @@ public final class Comparison {
         List<Row> rows = rows(runs);
         boolean models = rows.stream().map(Row::model).distinct().count() > 1;
         StringBuilder csv = new StringBuilder("method,model,percent_remaining,networks,mean_early_stop_test_accuracy,"
-                + "std,mean_final_test_accuracy,mean_seconds\n");
+                + "std,ci95,mean_final_test_accuracy,mean_seconds\n");
         StringBuilder md = new StringBuilder("| method | model | weights left | networks | test accuracy at early stop | "
-                + "final test accuracy | training time |\n|---|---|---:|---:|---:|---:|---:|\n");
+                + "95% interval | final test accuracy | training time |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%.6f,%.1f%n", r.method(), r.model(),
-                    r.percentRemaining(), r.networks(), r.meanAccuracy(), Double.isNaN(r.stdAccuracy()) ? ""
-                    : String.format(Locale.ROOT, "%.6f", r.stdAccuracy()), r.meanFinal(), r.meanSeconds()));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %.2f%% | %.0f s |%n", r.method(),
-                    r.model(), r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), Double.isNaN(r.stdAccuracy())
-                    ? "" : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), 100 * r.meanFinal(),
-                    r.meanSeconds()));
+            boolean one = Double.isNaN(r.stdAccuracy());
+            csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%s,%.6f,%.1f%n", r.method(), r.model(),
+                    r.percentRemaining(), r.networks(), r.meanAccuracy(), one ? ""
+                    : String.format(Locale.ROOT, "%.6f", r.stdAccuracy()), one ? ""
+                    : String.format(Locale.ROOT, "%.6f", r.ci95()), r.meanFinal(), r.meanSeconds()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %s | %.2f%% | %.0f s |%n",
+                    r.method(), r.model(), r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), one ? ""
+                    : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), one ? "" : String.format(
+                    Locale.ROOT, "± %.2f", 100 * r.ci95()), 100 * r.meanFinal(), r.meanSeconds()));
         }
         List<Path> written = new ArrayList<>();
         try {
@@ -161,15 +176,18 @@ public final class Comparison {
                     + org.prune4j.guard.IoErrors.reason(e), e);
         }
         if (Plots.available()) {
-            Map<String, Map<Double, Double>> acc = new LinkedHashMap<>(), time = new LinkedHashMap<>();
+            Map<String, Map<Double, Double>> acc = new LinkedHashMap<>(), time = new LinkedHashMap<>(),
+                    ci = new LinkedHashMap<>();
             for (Row r : rows) {
                 String name = models ? r.model() + ": " + r.method() : r.method();
                 acc.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), 100 * r.meanAccuracy());
                 time.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), r.meanSeconds());
+                ci.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), Double.isNaN(r.ci95()) ? 0
+                        : 100 * r.ci95());
             }
             Path a = out.resolve("comparison.png"), t = out.resolve("comparison-time.png");
-            Plots.line(a, "test accuracy at early stopping", "weights remaining (%)", "test accuracy (%)",
-                    series(acc), true);
+            Plots.line(a, "test accuracy at early stopping (bars: 95% interval over seeds)", "weights remaining (%)",
+                    "test accuracy (%)", withIntervals(series(acc), ci), true);
             Plots.line(t, "training time", "weights remaining (%)", "seconds", series(time), true);
             // accuracy against what it cost, each method's points joined from dense to sparse:
             // the methods on the upper left frontier buy the most accuracy per second
@@ -187,6 +205,22 @@ public final class Comparison {
             written.add(f);
         }
         return written;
+    }
+
+    /** The same series with error bars where some point pools several seeds. */
+    private static List<Plots.Series> withIntervals(List<Plots.Series> series, Map<String, Map<Double, Double>> ci) {
+        List<Plots.Series> out = new ArrayList<>();
+        for (Plots.Series s : series) {
+            Map<Double, Double> c = ci.get(s.name());
+            double[] e = new double[s.x().length];
+            boolean any = false;
+            for (int i = 0; i < e.length; i++) {
+                e[i] = c.size() == 1 ? c.values().iterator().next() : c.getOrDefault(s.x()[i], 0.0);
+                any |= e[i] > 0;
+            }
+            out.add(any ? new Plots.Series(s.name(), s.x(), s.y(), e) : s);
+        }
+        return out;
     }
 
     /** One series per method; a method with one point at 100% (dense) becomes a level line across the chart. */

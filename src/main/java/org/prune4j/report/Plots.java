@@ -32,7 +32,11 @@ public final class Plots {
     }
 
     /** One named series of (x, y) points. */
-    public record Series(String name, double[] x, double[] y) {
+    /** A named line; {@code errors}, when not null, draws a bar of +- errors[i] at each point. */
+    public record Series(String name, double[] x, double[] y, double[] errors) {
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, null);
+        }
     }
 
     /**
@@ -49,7 +53,8 @@ public final class Plots {
             if (s.x().length == 0) {
                 continue;
             }
-            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
+            XYSeries xy = s.errors() == null ? chart.addSeries(s.name(), s.x(), s.y())
+                    : chart.addSeries(s.name(), s.x(), s.y(), s.errors());
             xy.setMarker(SeriesMarkers.CIRCLE);
         }
         save(chart, file);
