@@ -85,18 +85,32 @@ public final class Comparison {
         return p.score() + "/" + p.scope() + "/" + p.schedule() + "/" + p.reset() + structure;
     }
 
-    /** Everything that makes a run what it is except its seed: runs equal in this are repeats. */
-    private static String withoutSeed(ExperimentSettings s) {
+    /**
+     * What makes one network of a run what it is, seed aside: round 0 of a pruning run is the
+     * dense training it shares with every pruning of those settings, and the main branch does
+     * not depend on which control branches run beside it.
+     */
+    private static String withoutSeed(ExperimentSettings s, int round, String branch) {
         java.util.Map<String, Object> m = Json.CANONICAL.convertValue(s,
                 new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
         m.remove("seed");
+        if (round == 0 && s.pruning() != null && s.sparseTraining() == null) {
+            m.remove("pruning");
+            m.remove("kind");
+        } else if (branch.equals("main") && m.get("pruning") instanceof java.util.Map<?, ?> p) {
+            java.util.Map<Object, Object> copy = new LinkedHashMap<>(p);
+            copy.remove("controls");
+            m.put("pruning", copy);
+        }
         return m.toString();
     }
 
     /**
      * Pools the trained networks of {@code runs}: the same experiment but for its seed, the same
      * round and branch, make one row (a SupSup run's tasks are pooled too). Round 0 of a pruning
-     * run (its dense network) is left out when a plain training run of that model is there.
+     * run (its dense network) is left out when a plain training run of that model is there, and
+     * a network several runs share (one dense round 0, one main branch beside other controls)
+     * counts once.
      */
     public static List<Row> rows(List<RunResults> runs) {
         record Key(String method, String model, String experiment, int round, String branch) {
@@ -108,6 +122,7 @@ public final class Comparison {
             }
         }
         Map<Key, List<RoundResult>> groups = new LinkedHashMap<>();
+        java.util.Set<String> networks = new java.util.HashSet<>();
         for (RunResults run : runs) {
             ExperimentSettings s = run.settings();
             boolean supsup = s.kind().equals("supsup");
@@ -118,7 +133,11 @@ public final class Comparison {
                 if (r.round() == 0 && s.pruning() != null && trainedDense.contains(s.model())) {
                     continue; // the same dense network the training run has
                 }
-                Key k = new Key(method(s, r), s.model(), withoutSeed(s), supsup ? 0 : r.round(), r.branch());
+                String experiment = withoutSeed(s, r.round(), r.branch());
+                if (!networks.add(experiment + "|" + s.seed() + "|" + r.round() + "|" + r.branch())) {
+                    continue; // the same network, from another run that shares it: counted once
+                }
+                Key k = new Key(method(s, r), s.model(), experiment, supsup ? 0 : r.round(), r.branch());
                 groups.computeIfAbsent(k, q -> new ArrayList<>()).add(r);
             }
         }

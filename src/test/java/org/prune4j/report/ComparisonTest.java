@@ -64,6 +64,44 @@ class ComparisonTest {
         assertTrue(md.contains("| RigL | lenet300 | 10.0% | 3 | 84.00% ± 4.00 |"), md);
     }
 
+    private static RoundResult round(int round, String branch, double density, double accuracy) {
+        EvalPoint p = new EvalPoint(500, 0.1, 0.2, accuracy, 0.2, accuracy);
+        return new RoundResult(round, branch, "m", Map.of(), Math.round(density * 1000), 1000, density, p, p, 10,
+                List.of(), List.of(p));
+    }
+
+    private static ExperimentSettings pruning(double sparsity, List<String> controls, long seed) {
+        return new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant",
+                60, 1000, 100, seed, new org.prune4j.experiment.PruningSettings("magnitude", "layerwise", 0.5,
+                        "oneshot", 1, 0, sparsity, 0, 0, 0, "finetune", "trained", 1, 1, 1, controls), null);
+    }
+
+    @Test
+    void aNetworkSeveralRunsShareCountsOnce() {
+        // three prunings of one dense training (seed 1), one of them with a control beside its main
+        // branch, and a second seed: the dense round 0 is two networks, not four; the 50% main
+        // branch is one network, whatever controls ran beside it
+        List<RunResults> runs = List.of(
+                new RunResults(dir, pruning(0.5, List.of(), 1), List.of(round(0, "main", 1, 0.87),
+                        round(1, "main", 0.5, 0.88)), Map.of()),
+                new RunResults(dir, pruning(0.5, List.of("reinit"), 1), List.of(round(0, "main", 1, 0.87),
+                        round(1, "main", 0.5, 0.88), round(1, "reinit", 0.5, 0.86)), Map.of()),
+                new RunResults(dir, pruning(0.9, List.of(), 1), List.of(round(0, "main", 1, 0.87),
+                        round(1, "main", 0.1, 0.85)), Map.of()),
+                new RunResults(dir, pruning(0.9, List.of(), 2), List.of(round(0, "main", 1, 0.89),
+                        round(1, "main", 0.1, 0.83)), Map.of()));
+        List<Comparison.Row> rows = Comparison.rows(runs);
+        Comparison.Row dense = rows.stream().filter(r -> r.method().equals("dense")).findFirst().orElseThrow();
+        assertEquals(2, dense.networks(), rows.toString());
+        assertEquals(0.88, dense.meanAccuracy(), 1e-12);
+        assertEquals(1, rows.stream().filter(r -> r.method().equals("dense")).count(), rows.toString());
+        Comparison.Row half = rows.stream().filter(r -> r.percentRemaining() == 50 && !r.method().contains("reinit"))
+                .findFirst().orElseThrow();
+        assertEquals(1, half.networks(), rows.toString());
+        assertTrue(!half.method().contains("["), "no experiment hash in the name: " + half.method());
+        assertEquals(2, rows.stream().filter(r -> r.percentRemaining() == 10).findFirst().orElseThrow().networks());
+    }
+
     @Test
     void onlyRepeatsArePooledAndVariantsKeepTheirNames() {
         SparseTrainingSettings plain = new SparseTrainingSettings("edge-popup", 0.9, "", 0, false, 0, 0,
