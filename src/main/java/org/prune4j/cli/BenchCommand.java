@@ -42,8 +42,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Structures (default ${DEFAULT-VALUE}).")
     List<String> structures;
 
-    @Option(names = "--sparsities", split = ",", defaultValue = "0,50,70,80,90,95,98,99",
-            description = "Sparsities in percent (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sparsities", split = ",", defaultValue = "0,0.5,0.7,0.8,0.9,0.95,0.98,0.99",
+            converter = Fraction.class, description = "Sparsities as fractions or percentages with %% (default "
+            + "${DEFAULT-VALUE}).")
     double[] sparsities;
 
     @Option(names = "--precisions", split = ",", defaultValue = "fp32,tf32,bf16", description = "Operand precisions"
@@ -127,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (quick) {
             families = List.of("lenet");
-            sparsities = new double[] {0, 50, 90};
+            sparsities = new double[] {0, 0.5, 0.9};
             runs = Math.min(runs, 3);
             warmup = Math.min(warmup, 1);
         }
@@ -137,10 +138,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double[] fractions = Arrays.stream(sparsities).map(s -> {
-            if (!(s >= 0 && s < 100)) {
-                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + s);
+            if (s >= 1) {
+                throw new IllegalArgumentException("--sparsities must be below 1 (100%): a matrix with nothing "
+                        + "left has no product to time");
             }
-            return s / 100;
+            return s;
         }).toArray();
         List<Workload> workloads = new ArrayList<>();
         List<String> skipped = new ArrayList<>();

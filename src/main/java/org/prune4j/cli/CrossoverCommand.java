@@ -25,8 +25,9 @@ public final class CrossoverCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "256", description = "Columns of the activations (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--sparsities", split = ",", defaultValue = "0,50,70,80,90,95,98,99",
-            description = "Sparsities in percent (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sparsities", split = ",", defaultValue = "0,0.5,0.7,0.8,0.9,0.95,0.98,0.99",
+            converter = Fraction.class,
+            description = "Sparsities as fractions or percentages with %% (default ${DEFAULT-VALUE}).")
     double[] sparsities;
 
     @Option(names = "--runs", defaultValue = "10", description = "Timed runs per point; the median is reported.")
@@ -57,10 +58,10 @@ public final class CrossoverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         double[] fractions = new double[sparsities.length];
         for (int i = 0; i < sparsities.length; i++) {
-            if (!(sparsities[i] >= 0 && sparsities[i] < 100)) {
-                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + sparsities[i]);
+            if (sparsities[i] >= 1) {
+                throw new IllegalArgumentException("--sparsities must be below 1 (100%), got " + sparsities[i]);
             }
-            fractions[i] = sparsities[i] / 100.0;
+            fractions[i] = sparsities[i];
         }
         Path dir = noDlmc ? null : dlmc != null ? dlmc : DlmcData.find().orElse(null);
         if (!noDlmc && dir == null) {

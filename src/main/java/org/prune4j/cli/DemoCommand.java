@@ -19,7 +19,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DoctorCommand.report(System.out);
         System.out.println();
-        String[] args = {"crossover", "--m", "2048", "--k", "2048", "--n", "128", "--sparsities", "0,50,80,90,95,99",
+        String[] args = {"crossover", "--m", "2048", "--k", "2048", "--n", "128", "--sparsities", "0,0.5,0.8,0.9,0.95,0.99",
             "--runs", "5", "--warmup", "2", "--dlmc-n", "64", "--out", out, "--name", "demo-spmm"};
         int code = Main.run(args);
         if (code != 0) {

@@ -47,14 +47,14 @@ final class DynamicSparseCommands {
 
     /** What SET and RigL share; defaults differ per method, so they are filled in by the command. */
     static final class DynamicOptions {
-        @Option(names = "--sparsity", description = "Fraction of weights removed, the whole run long (default 0.9).")
+        @Option(names = "--sparsity", converter = Fraction.class, description = "Fraction of weights removed, the whole run long (default 0.9).")
         Double sparsity;
 
         @Option(names = "--allocation", description = "How the density is shared among layers: uniform, er "
                 + "(Erdős–Rényi) or erk (with the kernel terms).")
         String allocation;
 
-        @Option(names = "--drop-fraction", description = "Share of each layer's connections dropped and regrown per "
+        @Option(names = "--drop-fraction", converter = Fraction.class, description = "Share of each layer's connections dropped and regrown per "
                 + "update, in (0, 1) (default 0.3).")
         Double dropFraction;
 
@@ -124,7 +124,7 @@ final class DynamicSparseCommands {
         "The optimiser options (--optimizer, --lr, --lr-schedule, --weight-decay) train the scores.",
         "Example: prune4j edge-popup --sparsity 0.5 --optimizer momentum --lr 0.1 --lr-schedule cosine"})
     static final class EdgePopupCommand extends MethodCommand {
-        @Option(names = "--sparsity", defaultValue = "0.5", description = "Fraction of each layer's weights left out "
+        @Option(names = "--sparsity", converter = Fraction.class, defaultValue = "0.5", description = "Fraction of each layer's weights left out "
                 + "(default ${DEFAULT-VALUE}; the paper's best is about half).")
         double sparsity;
 
@@ -191,7 +191,7 @@ final class DynamicSparseCommands {
                 + "${DEFAULT-VALUE}).")
         int tasks;
 
-        @Option(names = "--sparsity", defaultValue = "0.5", description = "Fraction of each layer left out of each "
+        @Option(names = "--sparsity", converter = Fraction.class, defaultValue = "0.5", description = "Fraction of each layer left out of each "
                 + "task's mask (default ${DEFAULT-VALUE}).")
         double sparsity;
 

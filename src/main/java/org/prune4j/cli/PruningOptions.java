@@ -34,10 +34,10 @@ final class PruningOptions {
     @Option(names = "--rounds", description = "Iterative: number of pruning rounds.")
     Integer rounds;
 
-    @Option(names = "--rate", description = "Iterative: fraction of live weights pruned per round.")
+    @Option(names = "--rate", converter = Fraction.class, description = "Iterative: fraction of live weights pruned per round.")
     Double rate;
 
-    @Option(names = "--sparsity", description = "One-shot and gradual: target sparsity.")
+    @Option(names = "--sparsity", converter = Fraction.class, description = "One-shot and gradual: target sparsity.")
     Double sparsity;
 
     @Option(names = "--gradual", split = ",", description = "Gradual: START,END,EVERY iterations (default 10%%,60%% of "

@@ -29,7 +29,8 @@ public final class TensorCoreCommand implements Callable<Integer> {
             description = "m,k,n triples separated by ';' (default ${DEFAULT-VALUE}).")
     List<String> shapes;
 
-    @Option(names = "--block-sparsities", split = ",", defaultValue = "50,70,80,90,95")
+    @Option(names = "--block-sparsities", split = ",", defaultValue = "0.5,0.7,0.8,0.9,0.95",
+            converter = Fraction.class)
     double[] blockSparsities;
 
     @Option(names = "--kernels", split = ",", defaultValue = "cublas,mma-sp,wgmma-sp,cusparselt,bsr-wmma",
@@ -64,7 +65,7 @@ public final class TensorCoreCommand implements Callable<Integer> {
         }
         Set<KernelFamily> families = EnumSet.noneOf(KernelFamily.class);
         kernels.forEach(k -> families.add(KernelFamily.named(k)));
-        double[] sp = java.util.Arrays.stream(blockSparsities).map(v -> v / 100).toArray();
+        double[] sp = blockSparsities;
         Path csvFile = csv != null ? csv : out.resolve("tensor-cores.csv");
         try (Backend b = Backends.open("cuda")) {
             CudaBackend gpu = (CudaBackend) b;

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParseResult;
 final class TrainingBenchCommand {
     private static final List<String> SWEEP_ONLY = List.of("--families", "--tokens", "--max-gflop", "--structures",
             "--precisions", "--calibrate", "--calibration", "--dlmc", "--dlmc-n", "--gpu-only", "--kernels", "--seed");
-    private static final double[] DEFAULT_SPARSITIES = {0, 50, 80, 90, 95, 98};
+    private static final double[] DEFAULT_SPARSITIES = {0, 0.5, 0.8, 0.9, 0.95, 0.98};
 
     private TrainingBenchCommand() {
     }
@@ -43,15 +43,16 @@ final class TrainingBenchCommand {
         if (o.quick) {
             minRowSeconds = 0.05;
             specs = List.of(new TrainingStepBench.Spec("lenet300", 60));
-            sparsities = new double[] {0, 90};
+            sparsities = new double[] {0, 0.9};
             runs = Math.min(runs, 3);
             warmup = Math.min(warmup, 1);
         }
         double[] fractions = Arrays.stream(sparsities).map(s -> {
-            if (!(s >= 0 && s < 100)) {
-                throw new IllegalArgumentException("--sparsities takes percentages in [0, 100), got " + s);
+            if (s >= 1) {
+                throw new IllegalArgumentException("--sparsities must be below 1 (100%): a network with no weights "
+                        + "left has no step to time");
             }
-            return s / 100;
+            return s;
         }).toArray();
         Path out = parsed.hasMatchedOption("--out") ? o.out : Path.of("bench-out/training");
         String name = parsed.hasMatchedOption("--name") ? o.name : "training";

@@ -62,7 +62,7 @@ final class TrainingOptions {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda.")
     String backend;
 
-    @Option(names = "--sparse-below", description = "Use sparse kernels for every layer below this density "
+    @Option(names = "--sparse-below", converter = Fraction.class, description = "Use sparse kernels for every layer below this density "
             + "(0: always masked dense). Default: per layer, where a whole training step of that layer shape "
             + "measured faster sparse (see --step-calibration).")
     Double sparseBelow;

@@ -24,7 +24,7 @@ class BenchInputsTest {
     @TempDir
     Path tmp;
 
-    private static final String[] SMALL = {"crossover", "--m", "64", "--k", "64", "--n", "16", "--sparsities", "50",
+    private static final String[] SMALL = {"crossover", "--m", "64", "--k", "64", "--n", "16", "--sparsities", "0.5",
         "--runs", "1", "--warmup", "0", "--dlmc-n", "8"};
 
     private static String[] with(String[] base, String... more) {

@@ -23,7 +23,7 @@ class OutOfMemoryLineTest {
         Path log = tmp.resolve("oom.log");
         // two 64 MiB operands in a 40 MiB heap; each stays just under the size that is checked in advance
         int code = ChildJvm.run(ChildJvm.cli(tmp, "40m", "crossover", "--m", "4096", "--k", "4096", "--n", "4096",
-                "--sparsities", "50", "--runs", "1", "--warmup", "0", "--no-dlmc", "--out", tmp.toString()), log);
+                "--sparsities", "50%", "--runs", "1", "--warmup", "0", "--no-dlmc", "--out", tmp.toString()), log);
         String out = Files.readString(log);
         assertEquals(1, code, out);
         assertTrue(out.contains("prune4j: out of memory (Java heap space) while running 'crossover --m 4096")

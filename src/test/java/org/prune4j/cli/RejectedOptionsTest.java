@@ -2,6 +2,7 @@ package org.prune4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -78,5 +79,19 @@ class RejectedOptionsTest {
         try (var s = Files.list(dir)) {
             assertEquals(0, s.count(), "nothing was created");
         }
+    }
+
+    @Test
+    void sparsityIsAFractionOrAPercentageWithItsSign() {
+        assertEquals(0.9, new Fraction().convert("0.9"), 0);
+        assertEquals(0.9, new Fraction().convert("90%"), 1e-15);
+        assertEquals(0.025, new Fraction().convert(" 2.5 % "), 1e-15);
+        for (String bad : new String[] {"90", "-0.1", "101%", "ninety", "%"}) {
+            String msg = assertThrows(picocli.CommandLine.TypeConversionException.class,
+                    () -> new Fraction().convert(bad)).getMessage();
+            assertTrue(msg.contains("(90%)"), bad + ": " + msg);
+        }
+        String msg = CliRun.of("prune", "--schedule", "oneshot", "--sparsity", "90").err();
+        assertTrue(msg.contains("'90' is outside [0, 1]"), msg);
     }
 }

@@ -124,7 +124,7 @@ class SparseTrainingCliTest {
         return r.err();
     }
 
-    /** An option the command does not have: picocli's usage error (exit 2). */
+    /** An option the command does not have, or a value of the wrong form: picocli's usage error (exit 2). */
     private String unknown(String... args) {
         CliRun r = run(with(args));
         assertEquals(2, r.code(), r.err());
@@ -133,7 +133,7 @@ class SparseTrainingCliTest {
 
     @Test
     void badSettingsAreRefusedWithTheFix() throws Exception {
-        assertTrue(refused("rigl", "--drop-fraction", "1.5").contains("--drop-fraction must be in (0, 1)"));
+        assertTrue(unknown("rigl", "--drop-fraction", "1.5").contains("outside [0, 1]"), "a usage error (exit 2)");
         assertTrue(refused("set", "--drop-fraction", "0").contains("(0, 1)"));
         String every = refused("rigl", "--update-every", "500");
         assertTrue(every.contains("never happens") && every.contains("--update-every"), every);
