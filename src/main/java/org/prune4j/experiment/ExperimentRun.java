@@ -66,6 +66,8 @@ final class ExperimentRun implements AutoCloseable {
     ImageData data;
     Model model;
     ModelState init;
+    private List<String> kernelsLogged = List.of();
+    private int kernelsLoggedRound = -1;
 
     ExperimentRun(ExperimentRunner runner, ExperimentSettings s, RunDirectory dir) {
         this.backend = runner.backend;
@@ -308,7 +310,12 @@ final class ExperimentRun implements AutoCloseable {
         if (trained != model) {
             kernels.add(0, compaction.describe());
         }
-        kernels.forEach(l -> log.accept("round " + r + " " + branch + ": " + l));
+        // said once per round, and again only when a branch's choice differs (results keep every one)
+        if (r != kernelsLoggedRound || !kernels.equals(kernelsLogged)) {
+            kernels.forEach(l -> log.accept("round " + r + " " + branch + ": " + l));
+            kernelsLogged = List.copyOf(kernels);
+            kernelsLoggedRound = r;
+        }
         String task = String.format("round %d %s %.1f%%", r, branch, 100 * model.density());
         TrainResult t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data,
                 cfg, task, hooks);
