@@ -56,6 +56,18 @@ public final class HostMemory {
         }
     }
 
+    /**
+     * As {@link #require} for one Java array of {@code count} elements: also refuses more than
+     * a Java array can hold (2^31 - 1), whatever the heap.
+     */
+    public static void requireArray(long count, long bytesEach, String what) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new TooLarge(what + " has " + count + " elements, more than one Java array holds (2^31 - 1); "
+                    + "work on it in parts or keep it sparse", bytes(count, bytesEach));
+        }
+        require(bytes(count, bytesEach), what);
+    }
+
     /** {@code count} elements of {@code bytesEach} bytes, saturating instead of overflowing. */
     public static long bytes(long count, long bytesEach) {
         try {

@@ -176,6 +176,8 @@ public final class CsrMatrix implements SparseMatrix {
 
     @Override
     public Tensor toDense() {
+        org.prune4j.guard.HostMemory.requireArray((long) rows * cols, Float.BYTES, "the dense " + rows + "x" + cols
+                + " copy of a sparse matrix");
         Tensor t = Tensor.zeros(rows, cols);
         float[] d = t.data();
         for (int i = 0; i < rows; i++) {
