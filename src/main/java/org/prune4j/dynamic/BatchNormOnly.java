@@ -26,7 +26,7 @@ public final class BatchNormOnly implements SparseMethod {
 
     @Override
     public void check(Model model, Context ctx) {
-        if (scales(model).isEmpty()) {
+        if (model.normScales().isEmpty()) {
             throw new IllegalArgumentException(model.name() + " has no BatchNorm layers, so BatchNorm-only training "
                     + "would train nothing; use --model mlp-bn");
         }
@@ -45,16 +45,12 @@ public final class BatchNormOnly implements SparseMethod {
     /** The fraction of BatchNorm scales with |gamma| below {@code threshold}. */
     public static double nearZero(Model model, double threshold) {
         long n = 0, near = 0;
-        for (Parameter p : scales(model)) {
+        for (Parameter p : model.normScales()) {
             for (float g : p.value().data()) {
                 n++;
                 near += Math.abs(g) < threshold ? 1 : 0;
             }
         }
         return n == 0 ? 0 : near / (double) n;
-    }
-
-    static List<Parameter> scales(Model model) {
-        return model.parameters().stream().filter(p -> p.kind() == Parameter.Kind.NORM_SCALE).toList();
     }
 }

@@ -29,7 +29,6 @@ public final class EdgePopup extends MaskLearner {
 
     /** Sets every weight of {@code model} to its signed Kaiming constant; returns the model. */
     static Model signedKaiming(Model model, double density, boolean scaleFan) {
-        Allocation.UNIFORM.counts(model.prunable(), density);
         for (Parameter w : model.prunable()) {
             double c = Math.sqrt(2.0 / w.fanIn()) / (scaleFan ? Math.sqrt(density) : 1);
             float[] v = w.value().data();

@@ -28,7 +28,7 @@ public final class SupSup {
 
     /** Refuses models SupSup cannot share between tasks. */
     public static void check(Model model, SparseTrainingSettings s) {
-        if (model.parameters().stream().anyMatch(p -> p.kind() == Parameter.Kind.NORM_SCALE)) {
+        if (!model.normScales().isEmpty()) {
             throw new IllegalArgumentException(model.name() + " has BatchNorm, whose running statistics would be "
                     + "shared by every task; use a model without it (lenet300, lenet5, conv2/4/6)");
         }
@@ -109,11 +109,9 @@ public final class SupSup {
         for (int l = 0; l < ws.size(); l++) {
             Parameter w = ws.get(l);
             w.setMask(masks.get(l));
-            float[] v = w.value().data(), w0 = fixed.get(l);
-            boolean[] m = masks.get(l).toArray();
-            for (int i = 0; i < v.length; i++) {
-                v[i] = m[i] ? w0[i] : 0f;
-            }
+            float[] v = w.value().data();
+            System.arraycopy(fixed.get(l), 0, v, 0, v.length);
+            w.applyMask(v);
         }
         for (WeightedLayer layer : model.weightedLayers()) {
             layer.useSparseKernel(false);

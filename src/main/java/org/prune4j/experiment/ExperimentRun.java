@@ -98,8 +98,7 @@ final class ExperimentRun implements AutoCloseable {
         if (p != null && p.score().equals("bn-scale")) {
             BatchNormScaleScore.requireNorms(model);
         }
-        if (p != null && p.scaleL1() > 0
-                && model.parameters().stream().noneMatch(q -> q.kind() == Parameter.Kind.NORM_SCALE)) {
+        if (p != null && p.scaleL1() > 0 && model.normScales().isEmpty()) {
             throw new IllegalArgumentException("--scale-l1 penalises BatchNorm scales and " + s.model() + " has none; "
                     + "use a model with BatchNorm (mlp-bn)");
         }
@@ -339,7 +338,7 @@ final class ExperimentRun implements AutoCloseable {
      * the masked full one; a gradual schedule prunes while training, so it keeps the full shapes.
      */
     private boolean compactsChannels(boolean policyKernels) {
-        return policyKernels && p != null && new ChannelStructure().name().equals(p.structure())
+        return policyKernels && p != null && p.structureInstance() instanceof ChannelStructure
                 && !p.schedule().equals("gradual");
     }
 

@@ -174,6 +174,11 @@ public final class Model {
         }
     }
 
+    /** The BatchNorm scales (gamma), in layer order; empty for a model without BatchNorm. */
+    public List<Parameter> normScales() {
+        return parameters.stream().filter(p -> p.kind() == Parameter.Kind.NORM_SCALE).toList();
+    }
+
     public long weightCount() {
         return prunable().stream().mapToLong(Parameter::size).sum();
     }

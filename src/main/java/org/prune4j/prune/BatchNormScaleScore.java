@@ -1,7 +1,6 @@
 package org.prune4j.prune;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.prune4j.nn.BatchNorm;
 import org.prune4j.nn.Layer;
@@ -29,30 +28,16 @@ public record BatchNormScaleScore() implements Scorer {
 
     @Override
     public Map<Parameter, float[]> scores(ScoringContext ctx) {
-        Map<Parameter, BatchNorm> after = followingNorms(ctx.model());
-        Map<Parameter, float[]> out = new LinkedHashMap<>();
-        List<Parameter> prunable = ctx.model().prunable();
-        for (Parameter p : prunable) {
-            float[] w = p.value().data(), s = new float[w.length];
-            BatchNorm bn = after.get(p);
-            if (bn == null) {
-                if (!ctx.model().isOutput(p)) {
-                    throw new IllegalArgumentException("the score bn-scale needs a BatchNorm after every layer it "
-                            + "ranks, and " + p.name() + " has none; use a model with BatchNorm (mlp-bn) or another "
-                            + "score");
-                }
-                for (int i = 0; i < w.length; i++) {
-                    s[i] = Math.abs(w[i]);
-                }
-            } else {
-                float[] gamma = ctx.model().parameter(bn.name() + ".weight").value().data();
-                int cols = p.value().cols();
-                for (int i = 0; i < w.length; i++) {
-                    s[i] = Math.abs(gamma[i / cols]);
-                }
+        requireNorms(ctx.model());
+        // |w| everywhere, then each ranked layer's weights take their channel's |gamma|
+        Map<Parameter, float[]> out = new MagnitudeScore().scores(ctx);
+        followingNorms(ctx.model()).forEach((p, bn) -> {
+            float[] s = out.get(p), gamma = ctx.model().parameter(bn.name() + ".weight").value().data();
+            int cols = p.value().cols();
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.abs(gamma[i / cols]);
             }
-            out.put(p, s);
-        }
+        });
         return out;
     }
 

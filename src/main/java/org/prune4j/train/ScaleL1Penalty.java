@@ -28,8 +28,8 @@ public final class ScaleL1Penalty implements Trainer.Hook {
     @Override
     public void afterStep(long iteration, Model model) {
         float shrink = (float) (lr.at(iteration - 1) * lambda);
-        for (Parameter p : model.parameters()) {
-            if (p.kind() != Parameter.Kind.NORM_SCALE || !p.trainable()) {
+        for (Parameter p : model.normScales()) {
+            if (!p.trainable()) {
                 continue;
             }
             float[] g = p.value().data();
