@@ -67,4 +67,30 @@ public final class TestMasks {
         }
         return Mask.of(rows, cols, k);
     }
+
+    /**
+     * Whole r x c blocks (edge blocks cut by the matrix), about 30% kept; EMPTY_ROWS also clears
+     * every third block row.
+     */
+    public static Mask blocks(int rows, int cols, int r, int c, Kind kind, Rng rng) {
+        int gr = (rows + r - 1) / r, gc = (cols + c - 1) / c;
+        boolean[] grid = new boolean[gr * gc];
+        for (int i = 0; i < gr; i++) {
+            for (int j = 0; j < gc; j++) {
+                grid[i * gc + j] = switch (kind) {
+                    case RANDOM -> rng.nextBoolean(0.3);
+                    case EMPTY_ROWS -> i % 3 != 1 && rng.nextBoolean(0.5);
+                    case ALL_ZERO -> false;
+                    case DENSE -> true;
+                };
+            }
+        }
+        boolean[] k = new boolean[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                k[i * cols + j] = grid[(i / r) * gc + j / c];
+            }
+        }
+        return Mask.of(rows, cols, k);
+    }
 }

@@ -1,5 +1,6 @@
 package org.prune4j.backend;
 
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Tensor;
@@ -41,7 +42,18 @@ public interface TrainingOps {
     }
 
     /**
-     * The forward product with the stored weights {@code values} (nnz, CSR order): batch-major
+     * As {@link #prepareSparse(CsrMatrix)} for a pattern made of whole {@code blocks} (see
+     * {@link BlockShape#of}): a backend with block kernels stores the values block by block and
+     * runs those; one without runs the pattern as CSR, which computes the same products. The
+     * returned weight's {@link SparseWeight#blocks()} says which.
+     */
+    @Requires(Feature.SPARSE_TRAINING)
+    default SparseWeight prepareSparse(CsrMatrix pattern, BlockShape blocks) {
+        return prepareSparse(pattern);
+    }
+
+    /**
+     * The forward product with the stored weights {@code values} (nnz, in the pattern's order): batch-major
      * {@code y = x W^T} (x batch x cols, y batch x rows) or feature-major {@code y = W x} (x cols
      * x n, y rows x n).
      */

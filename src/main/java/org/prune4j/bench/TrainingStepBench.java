@@ -17,6 +17,7 @@ import org.prune4j.nn.Parameter;
 import org.prune4j.nn.ReLU;
 import org.prune4j.nn.WeightedLayer;
 import org.prune4j.nn.Workspace;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
@@ -26,7 +27,7 @@ import org.prune4j.train.TrainingStep;
  * Times whole training steps (forward, loss, backward, Adam) of real models, dense and pruned,
  * on the masked dense GEMMs and on the sparse kernels: the measure of whether pruning buys
  * speed during training. Every layer but the output layer is pruned to the sparsity, with an
- * exact random mask per layer; the batch is already in the backend's memory, so a row times
+ * exact random mask per layer, unstructured or in whole blocks; the batch is already in the backend's memory, so a row times
  * the step alone. Benchmarks only: tests never assert speed.
  */
 public final class TrainingStepBench {
@@ -67,7 +68,7 @@ public final class TrainingStepBench {
     }
 
     /** One configuration of a model: what {@link #run} measures once per round. */
-    private record Config(Mode mode, double sparsity) {
+    private record Config(Mode mode, double sparsity, BlockShape blocks) {
     }
 
     /** The steps of one configuration so far, over the rounds. */
@@ -87,28 +88,31 @@ public final class TrainingStepBench {
      */
     public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes,
             KernelPolicy calibrated, int warmup, int runs, Consumer<Row> sink) {
-        return run(be, specs, sparsities, modes, calibrated, warmup, runs, MIN_ROW_NANOS, sink);
+        return run(be, specs, sparsities, modes, BlockShape.NONE, calibrated, warmup, runs, MIN_ROW_NANOS, sink);
     }
 
-    /** As above, with each row's minimum total of step time ({@code --quick} shortens it). */
-    public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes,
+    /**
+     * As above, with masks of whole {@code blocks} ({@link BlockShape#NONE}: unstructured) and
+     * each row's minimum total of step time ({@code --quick} shortens it).
+     */
+    public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes, BlockShape blocks,
             KernelPolicy calibrated, int warmup, int runs, long minRowNanos, Consumer<Row> sink) {
         List<Row> rows = new ArrayList<>();
         for (Spec spec : specs) {
             // The JIT compiles each path's kernels on first use: warm them all up before the
             // first row, or whichever is measured first pays for it.
             for (Mode m : List.of(Mode.DENSE, Mode.MASKED_DENSE, Mode.SPARSE)) {
-                measure(be, spec, new Config(m, 0.9), calibrated, Math.max(warmup, 10), 3, minRowNanos / 2,
+                measure(be, spec, new Config(m, 0.9, blocks), calibrated, Math.max(warmup, 10), 3, minRowNanos / 2,
                         new Samples());
             }
             List<Config> configs = new ArrayList<>();
             if (modes.contains(Mode.DENSE)) {
-                configs.add(new Config(Mode.DENSE, 0));
+                configs.add(new Config(Mode.DENSE, 0, blocks));
             }
             for (Mode mode : modes) {
                 if (mode != Mode.DENSE) {
                     for (double s : sparsities) {
-                        configs.add(new Config(mode, s));
+                        configs.add(new Config(mode, s, blocks));
                     }
                 }
             }
@@ -120,7 +124,7 @@ public final class TrainingStepBench {
                             minRowNanos / ROUNDS, samples.get(c));
                 }
             }
-            Samples dense = samples.get(new Config(Mode.DENSE, 0));
+            Samples dense = samples.get(new Config(Mode.DENSE, 0, blocks));
             Double denseMs = dense == null ? null : Timing.of(toArray(dense.ms)).medianMs();
             for (Config c : configs) {
                 Samples x = samples.get(c);
@@ -149,7 +153,8 @@ public final class TrainingStepBench {
             for (int i = 0; i < layers.size() - 1; i++) {
                 Parameter w = layers.get(i).weight();
                 int[] s = w.shape();
-                w.setMask(Mask.randomExact(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1)));
+                w.setMask(c.blocks().isBlocked() ? c.blocks().randomMask(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1))
+                        : Mask.randomExact(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1)));
             }
         }
         List<String> kernels = switch (c.mode()) {
@@ -158,7 +163,9 @@ public final class TrainingStepBench {
                 for (int i = 0; i < layers.size() - 1; i++) {
                     layers.get(i).useSparseKernel(true);
                 }
-                yield layers.stream().map(l -> l.weight().name() + (l.sparseKernel() ? " sparse" : " dense")).toList();
+                yield layers.stream().map(l -> l.weight().name() + (!l.sparseKernel() ? " dense"
+                        : l.weight().blocks().isBlocked() ? " sparse in " + l.weight().blocks() + " blocks" : " sparse"))
+                        .toList();
             }
             case CALIBRATED -> m.chooseKernels(calibrated, spec.batch());
         };

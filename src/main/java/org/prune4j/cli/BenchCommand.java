@@ -109,6 +109,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default all).")
     List<String> modes;
 
+    @Option(names = "--blocks", description = "With --training: draw the pruned layers' masks as whole RxC blocks "
+            + "(e.g. 16x16; sides 4-16 run the CPU's block kernels) instead of unstructured (default).")
+    String blocks;
+
     @Option(names = "--backend", description = "With --training: the backend that trains (default auto).")
     String backend;
 
@@ -121,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (training) {
             return TrainingBenchCommand.run(this, spec.commandLine().getParseResult());
         }
-        for (String opt : List.of("--models", "--modes", "--backend", "--torch")) {
+        for (String opt : List.of("--models", "--modes", "--backend", "--torch", "--blocks")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(opt)) {
                 throw new IllegalArgumentException(opt + " only applies with --training");
             }

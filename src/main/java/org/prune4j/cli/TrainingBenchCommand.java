@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Backends;
 import org.prune4j.bench.TrainingBench;
@@ -63,11 +64,27 @@ final class TrainingBenchCommand {
             log("backend " + be.description());
             KernelPolicy calibrated = KernelPolicy.calibrated(new StepCalibration(be, StepCalibration.defaultFile(), 5,
                     TrainingBenchCommand::log));
-            var settings = new TrainingBench.Settings(specs, fractions, modes, warmup, runs, minRowSeconds,
-                    o.torch == null || o.torch, out, name, command);
+            var settings = new TrainingBench.Settings(specs, fractions, modes, blocks(o.blocks), warmup, runs,
+                    minRowSeconds, o.torch == null || o.torch, out, name, command);
             TrainingBench.run(be, settings, calibrated, TrainingBenchCommand::log);
         }
         return 0;
+    }
+
+    private static BlockShape blocks(String s) {
+        if (s == null) {
+            return BlockShape.NONE;
+        }
+        String[] rc = s.trim().toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (rc.length == 2) {
+                return new BlockShape(Integer.parseInt(rc[0]), Integer.parseInt(rc[1]));
+            }
+        } catch (IllegalArgumentException e) {
+            // a number that does not parse or a side that is not a power of two: said below
+        }
+        throw new IllegalArgumentException("--blocks takes RxC with power-of-two sides up to 32, such as 16x16; got '"
+                + s + "'");
     }
 
     private static TrainingStepBench.Spec spec(String s) {

@@ -152,7 +152,8 @@ public final class Model {
             Layer l = layers.get(i);
             if (l instanceof WeightedLayer w) {
                 int[] ws = w.weight().shape();
-                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(s), i > firstTrainedLayer, w.layout()));
+                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(s), i > firstTrainedLayer, w.layout(),
+                        w.weight().blocks()));
             }
             s = l.outputShape(s);
         }

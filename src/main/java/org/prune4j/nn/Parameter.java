@@ -3,6 +3,7 @@ package org.prune4j.nn;
 import java.util.Objects;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.MaskHandle;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Tensor;
 
@@ -37,6 +38,7 @@ public final class Parameter {
     private final Placement placement;
     private Mask mask;
     private int maskVersion;
+    private BlockShape blocks;
     private boolean frozen;
 
     /**
@@ -149,6 +151,20 @@ public final class Parameter {
         return size == 0 ? 1.0 : alive() / (double) size;
     }
 
+    /**
+     * The blocks the mask is made of ({@link BlockShape#of}), {@link BlockShape#NONE} without a
+     * mask; found once per mask.
+     */
+    public BlockShape blocks() {
+        if (mask == null) {
+            return BlockShape.NONE;
+        }
+        if (blocks == null) {
+            blocks = BlockShape.of(mask);
+        }
+        return blocks;
+    }
+
     /** Bumped on every mask change, so prepared sparse patterns and mask handles know to rebuild. */
     public int maskVersion() {
         return maskVersion;
@@ -167,6 +183,7 @@ public final class Parameter {
         }
         mask = newMask;
         maskVersion++;
+        blocks = null;
         placement.maskChanged(newMask);
     }
 
@@ -210,12 +227,15 @@ public final class Parameter {
         return placement.maskOn(b, mask, maskVersion);
     }
 
-    /** The CSR form on {@code b}: pattern from the mask, values gathered once; kept until the mask changes. */
+    /**
+     * The sparse form on {@code b}: pattern from the mask (in its blocks, where {@code b} has
+     * block kernels), values gathered once; kept until the mask changes.
+     */
     SparseForm sparse(Backend b) {
         if (mask == null) {
             throw new IllegalStateException(name + " has no mask, so there is no sparse form");
         }
-        return placement.sparseOn(b, mask, maskVersion);
+        return placement.sparseOn(b, mask, blocks(), maskVersion);
     }
 
     boolean isSparse() {

@@ -7,14 +7,15 @@ import java.util.Map;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Tensor;
 
 /**
  * Where and in what form one parameter's tensors are held: its value, gradient and optimiser
- * state, dense in host memory, dense in a backend's memory, or as the stored entries of a CSR
- * weight. Exactly one form is current; moving between them is explicit and happens only when
+ * state, dense in host memory, dense in a backend's memory, or as the stored entries of a sparse
+ * (CSR or block) weight. Exactly one form is current; moving between them is explicit and happens only when
  * something asks for another form: a layer for the resident form it computes on, host code
  * (pruning, checkpoints) for the host form, a mask change. In steady training nothing moves.
  *
@@ -217,14 +218,14 @@ final class Placement {
 
     // ---- sparse form ---------------------------------------------------------------
 
-    /** The CSR form on {@code b} for the given mask, built from the dense values if it is not current. */
-    SparseForm sparseOn(Backend b, Mask mask, int version) {
+    /** The sparse form on {@code b} for the given mask, built from the dense values if it is not current. */
+    SparseForm sparseOn(Backend b, Mask mask, BlockShape blocks, int version) {
         if (sparse != null && sparse.backend == b && sparse.maskVersion == version) {
             return sparse.form;
         }
         leaveSparse();
         moveTo(b);
-        SparseWeight pattern = b.prepareSparse(CsrMatrix.pattern(mask));
+        SparseWeight pattern = b.prepareSparse(CsrMatrix.pattern(mask), blocks);
         Tensor values = b.allocate(pattern.nnz());
         b.gatherValues(pattern, value, values);
         Sparse s = new Sparse(b, version, new SparseForm(pattern, values, b.allocate(pattern.nnz())));

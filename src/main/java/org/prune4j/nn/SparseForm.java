@@ -4,8 +4,9 @@ import org.prune4j.backend.SparseWeight;
 import org.prune4j.tensor.Tensor;
 
 /**
- * A weight held as CSR for training: the pattern prepared by its backend, and the stored
- * values and their gradient, {@code nnz} each, in that backend's memory. The optimiser updates
+ * A weight held sparse for training (CSR, or whole blocks): the pattern prepared by its
+ * backend, and the stored values and their gradient, {@code nnz} each, in that backend's
+ * memory. The optimiser updates
  * {@link #values()} in place with state of the same size; the pattern changes only when the
  * mask does.
  */

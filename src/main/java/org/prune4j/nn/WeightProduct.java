@@ -9,9 +9,9 @@ import org.prune4j.tensor.Tensor;
  * The product of a masked weight W (outputs x inputs) with activations in the layout they come
  * in, and its two gradients: batch-major {@code y = x W^T} for a fully connected layer,
  * feature-major {@code y = W x} for a convolution's im2col matrix. Either dense GEMMs on the
- * masked matrix or, on the sparse path, the backend's persistent-CSR products on the weight's
+ * masked matrix or, on the sparse path, the backend's persistent sparse products on the weight's
  * stored entries (forward, input gradient over the column index, weight gradient at the
- * pattern); the sparse form is built when the path is chosen or the mask changes, never per
+ * pattern), in the mask's blocks where the backend has block kernels; the sparse form is built when the path is chosen or the mask changes, never per
  * step. Linear and Conv2d use it; the kernel calibration times it alone.
  */
 public final class WeightProduct {
@@ -34,9 +34,14 @@ public final class WeightProduct {
             sparse = false;
             return weight.name() + ": dense GEMM (no mask)";
         }
+        // The mask's blocks are part of the key: a backend with block kernels runs a blocked
+        // mask on them, and they win from a higher density than CSR does.
+        shape = shape.withBlocks(weight.blocks());
         double threshold = policy.threshold(shape);
         sparse = weight.density() < threshold;
-        String what = sparse ? "CSR SpMM + SDDMM" : "masked dense GEMM";
+        String what = !sparse ? "masked dense GEMM"
+                : shape.blocks().isBlocked() ? "block-sparse products (" + shape.blocks() + " blocks)"
+                : "CSR SpMM + SDDMM";
         return String.format("%s: density %.4f -> %s (sparse below %.3f for %s; %s)", weight.name(), weight.density(),
                 what, threshold, shape, policy.source());
     }

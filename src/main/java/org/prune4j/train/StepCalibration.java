@@ -23,6 +23,7 @@ import org.prune4j.nn.WeightProduct;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.Pass;
 import org.prune4j.nn.Workspace;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
@@ -31,30 +32,51 @@ import org.prune4j.tensor.Tensor;
  * Where the sparse kernels win a whole training step, per layer shape: for each density of a
  * short ladder it times one layer's step (forward product, weight gradient, input gradient when
  * the layer needs it, Adam update of the weight) in the layer's activation layout on the masked
- * dense GEMMs and on the persistent-CSR kernels, and records the density below which the sparse step is faster. Each
- * shape is measured once per machine and backend and cached in a JSON file
+ * dense GEMMs and on the persistent sparse kernels (block kernels for a mask made of whole
+ * blocks, since they win from a higher density), and records the density below which the
+ * sparse step is faster. Each shape is measured once per machine and backend and cached in a
+ * JSON file
  * ({@code ~/.prune4j/step-calibration.json} by default), so only a first run pays a few seconds
  * per new shape. This is the policy training uses by default.
  */
 public final class StepCalibration implements KernelPolicy.Crossovers {
     /** Densities tried, from dense-ish down; the first where sparse wins bounds the crossover. */
     static final double[] LADDER = {0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01};
+    private static final int MAX_WARMUP = 200;
+    private static final long FIRST_WARMUP_MS = 2000;
+    private static final long WARMUP_MS = 100;
+    /**
+     * The kinds of step (dense or sparse in each block shape, layout, input gradient or not)
+     * already warmed up in this process: compiled code is per process, not per calibration.
+     */
+    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** One density: the fastest of several steps on each path, in milliseconds. */
     public record Point(double density, double denseMs, double sparseMs) {
     }
 
-    /** One layer shape on one backend. */
+    /**
+     * One layer shape on one backend; {@code blocks} is the mask's block shape ("4x4"), absent
+     * for unstructured masks (and in files written before blocks were measured).
+     */
     public record Entry(String backend, int outputs, int inputs, int rows, boolean inputGradient,
-            ActivationLayout layout, double crossover, List<Point> points, String date) {
+            ActivationLayout layout, String blocks, double crossover, List<Point> points, String date) {
         String key() {
-            return key(backend, new LayerShape(outputs, inputs, rows, inputGradient, layout));
+            return key(backend, new LayerShape(outputs, inputs, rows, inputGradient, layout, blockShape(blocks)));
         }
 
         static String key(String backend, LayerShape s) {
             return backend + "|" + s.outputs() + "x" + s.inputs() + "|" + s.rows() + "|" + s.inputGradient() + "|"
-                    + s.layout();
+                    + s.layout() + (s.blocks().isBlocked() ? "|" + s.blocks() : "");
+        }
+
+        private static BlockShape blockShape(String b) {
+            if (b == null) {
+                return BlockShape.NONE;
+            }
+            String[] rc = b.split("x");
+            return new BlockShape(Integer.parseInt(rc[0]), Integer.parseInt(rc[1]));
         }
     }
 
@@ -139,7 +161,9 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                 Parameter w = new Parameter("calibrate", Parameter.Kind.WEIGHT,
                         Tensor.uniform(rng, -0.1f, 0.1f, shape.outputs(), shape.inputs()), shape.inputs(),
                         shape.outputs());
-                w.setMask(Mask.randomExact(shape.outputs(), shape.inputs(), d, rng));
+                w.setMask(shape.blocks().isBlocked()
+                        ? shape.blocks().randomMask(shape.outputs(), shape.inputs(), d, rng)
+                        : Mask.randomExact(shape.outputs(), shape.inputs(), d, rng));
                 WeightProduct product = new WeightProduct(w, shape.layout());
                 if (denseMs == null) {
                     product.use(false);
@@ -163,7 +187,8 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         log.accept(String.format("calibrated %s on %s: sparse step wins below density %.3f (%.1f s)", shape,
                 backend.name(), crossover, (System.nanoTime() - t0) / 1e9));
         return new Entry(backend.description(), shape.outputs(), shape.inputs(), shape.rows(), shape.inputGradient(),
-                shape.layout(), crossover, points, LocalDate.now().toString());
+                shape.layout(), shape.blocks().isBlocked() ? shape.blocks().toString() : null, crossover, points,
+                LocalDate.now().toString());
     }
 
     /**
@@ -182,19 +207,33 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         Pass pass = new Pass(backend, true, new Rng(1), ws);
         List<Parameter> trained = List.of(w);
         double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < runs + 2; i++) {
+        // Warm-up: at least two steps, and more while they are cheap, so that a kernel this
+        // process has not run yet is compiled before it is timed: a cold kernel runs 10-30x
+        // slower until C2 delivers it, which on a busy 2-core machine takes a second or more,
+        // and timed cold it would never be chosen. The first time each kind of path runs here
+        // gets the long budget; later ones only re-warm caches.
+        String kind = (product.isSparse() ? "sparse " + w.blocks() : "dense") + " " + product.layout()
+                + (inputGradient ? " with input gradient" : "");
+        long budgetMs = WARMED.add(kind + " on " + backend.name()) ? FIRST_WARMUP_MS : WARMUP_MS;
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < MAX_WARMUP && (i < 2 || System.nanoTime() - warmStart < budgetMs * 1_000_000L); i++) {
+            step(product, adam, trained, x, dy, inputGradient, pass);
+        }
+        for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            product.forward(x, pass);
-            product.backward(dy, x, pass, inputGradient);
-            adam.step(trained, 1e-4, backend);
-            backend.synchronize();
-            double ms = (System.nanoTime() - t0) / 1e6;
-            if (i >= 2) {
-                best = Math.min(best, ms);
-            }
+            step(product, adam, trained, x, dy, inputGradient, pass);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e6);
         }
         adam.reset();
         return best;
+    }
+
+    private void step(WeightProduct product, Adam adam, List<Parameter> trained, Tensor x, Tensor dy,
+            boolean inputGradient, Pass pass) {
+        product.forward(x, pass);
+        product.backward(dy, x, pass, inputGradient);
+        adam.step(trained, 1e-4, backend);
+        backend.synchronize();
     }
 
     private void save() {

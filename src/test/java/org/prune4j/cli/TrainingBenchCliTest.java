@@ -61,5 +61,20 @@ class TrainingBenchCliTest {
         assertTrue(r[1].contains("not a whole number"), r[1]);
         r = run("bench", "--training", "--modes", "fastest", "--out", dir.toString());
         assertTrue(r[1].contains("unknown mode 'fastest'"), r[1]);
+        r = run("bench", "--blocks", "16x16", "--out", dir.toString());
+        assertTrue(r[1].contains("--blocks only applies with --training"), r[1]);
+        r = run("bench", "--training", "--blocks", "3x3", "--out", dir.toString());
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("--blocks takes RxC"), r[1]);
+    }
+
+    @Test
+    void blockMasksRunOnTheBlockKernels() throws Exception {
+        String[] r = run("bench", "--training", "--quick", "--no-torch", "--backend", "cpu", "--modes", "sparse",
+                "--blocks", "8x8", "--out", dir.toString(), "--name", "b");
+        assertEquals("0", r[0], r[1]);
+        String md = Files.readString(dir.resolve("b.md"));
+        assertTrue(md.contains("whole 8x8 blocks"), md);
+        assertTrue(md.matches("(?s).*fc1.weight sparse in (8|16)x(8|16) blocks.*"), md);
     }
 }

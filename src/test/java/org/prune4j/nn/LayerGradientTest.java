@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.cpu.CpuBackend;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
@@ -55,11 +56,31 @@ class LayerGradientTest {
             Linear l = new Linear("fc", 37, 11);
             l.weight().setMask(Mask.random(11, 37, density, rng));
             randomise(l);
-            assertTrue(l.chooseKernel(new KernelPolicy(1.0, "test")).contains("CSR"));
+            String line = l.chooseKernel(new KernelPolicy(1.0, "test"));
+            // An empty mask is whole blocks of any size, so it may take the block kernels.
+            assertTrue(line.contains("CSR") || density == 0 && line.contains("block-sparse"), line);
             assertTrue(l.sparseKernel());
             GradientCheck.check(l, awayFromZero(4, 37), GradientCheck.training(be, 1), rng,
                     tag("sparse Linear density " + density));
         }
+    }
+
+    @Test
+    void blockSparseLinearAndConvMatchFiniteDifferences() {
+        BlockShape b = new BlockShape(4, 8);
+        Linear l = new Linear("fc", 37, 11);
+        l.weight().setMask(b.randomMask(11, 37, 0.4, rng));
+        randomise(l);
+        String line = l.chooseKernel(new KernelPolicy(1.0, "test"));
+        assertTrue(line.contains("block-sparse products (4x8 blocks)"), line);
+        GradientCheck.check(l, awayFromZero(5, 37), GradientCheck.training(be, 1), rng, tag("block-sparse Linear"));
+        Conv2d c = new Conv2d("conv", 2, 5, 3, 1);
+        c.weight().setMask(new BlockShape(4, 4).randomMask(5, 18, 0.5, rng));
+        randomise(c);
+        line = c.chooseKernel(new KernelPolicy(1.0, "test"));
+        assertTrue(line.contains("block-sparse"), line);
+        GradientCheck.check(c, awayFromZero(2, 2, 5, 6), GradientCheck.training(be, 1), rng,
+                tag("block-sparse Conv2d"));
     }
 
     @Test

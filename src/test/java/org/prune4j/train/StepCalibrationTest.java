@@ -56,6 +56,27 @@ class StepCalibrationTest {
     }
 
     @Test
+    void aBlockedMaskIsMeasuredOnItsOwnKernelsAndKeyedApart() throws Exception {
+        Backend be = new CpuBackend(new JavaGemm());
+        Path file = dir.resolve("blocks.json");
+        List<String> log = new ArrayList<>();
+        LayerShape plain = new LayerShape(32, 48, 8, true, ActivationLayout.BATCH_MAJOR);
+        LayerShape blocked = plain.withBlocks(new org.prune4j.sparse.BlockShape(8, 8));
+        StepCalibration cal = new StepCalibration(be, file, 1, log::add);
+        cal.crossover(plain);
+        cal.crossover(blocked);
+        assertEquals(2, log.stream().filter(l -> l.startsWith("calibrated")).count(), log.toString());
+        assertTrue(log.get(1).contains("mask in 8x8 blocks"), log.toString());
+        List<String> again = new ArrayList<>();
+        StepCalibration reread = new StepCalibration(be, file, 1, again::add);
+        assertEquals(cal.crossover(blocked), reread.crossover(blocked));
+        assertEquals(cal.crossover(plain), reread.crossover(plain));
+        assertTrue(again.isEmpty(), "both read from the cache: " + again);
+        assertEquals("8x8", reread.entries().get(1).blocks());
+        assertEquals(null, reread.entries().get(0).blocks());
+    }
+
+    @Test
     void eachLayerIsDecidedByItsOwnShape() {
         Model m = Models.create("lenet300", 1, 28, 28, 10, new Rng(1));
         Rng r = new Rng(2);

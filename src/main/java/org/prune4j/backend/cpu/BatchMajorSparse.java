@@ -189,6 +189,16 @@ final class BatchMajorSparse {
      * zero for padding examples.
      */
     static void packTiles(float[] src, int batch, int features, int bp, float[] dst) {
+        copyTiles(src, batch, features, bp, dst, true);
+    }
+
+    /** The inverse of {@link #packTiles}: {@code dst[b * features + f]} for the first {@code batch} examples. */
+    static void unpackTiles(float[] src, int batch, int features, int bp, float[] dst) {
+        copyTiles(src, batch, features, bp, dst, false);
+    }
+
+    /** Batch-major to tile-major ({@code pack}) or back, in blocks of 16 features per task. */
+    private static void copyTiles(float[] src, int batch, int features, int bp, float[] dst, boolean pack) {
         int tiles = bp / TILE;
         int fBlocks = (features + 15) / 16;
         int perTile = Math.max(1, Math.min(fBlocks, Parallel.tasksFor((long) features * bp, 1 << 16) / tiles));
@@ -201,12 +211,18 @@ final class BatchMajorSparse {
             for (int fb = f0; fb < f1; fb += 16) {
                 int fe = Math.min(f1, fb + 16);
                 for (int l = 0; l < valid; l++) {
-                    int s = (b0 + l) * features;
-                    for (int f = fb; f < fe; f++) {
-                        dst[base + f * TILE + l] = src[s + f];
+                    int row = (b0 + l) * features;
+                    if (pack) {
+                        for (int f = fb; f < fe; f++) {
+                            dst[base + f * TILE + l] = src[row + f];
+                        }
+                    } else {
+                        for (int f = fb; f < fe; f++) {
+                            dst[row + f] = src[base + f * TILE + l];
+                        }
                     }
                 }
-                if (valid < TILE) {
+                if (pack && valid < TILE) {
                     for (int f = fb; f < fe; f++) {
                         java.util.Arrays.fill(dst, base + f * TILE + valid, base + (f + 1) * TILE, 0f);
                     }

@@ -5,6 +5,7 @@ import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.TrainingOps;
 import org.prune4j.backend.TrainingShapes;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Tensor;
@@ -31,8 +32,17 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
+    public SparseWeight prepareSparse(CsrMatrix pattern, BlockShape blocks) {
+        return CpuBlockWeight.runs(blocks) ? new CpuBlockWeight(pattern, blocks) : new CpuSparseWeight(pattern);
+    }
+
+    @Override
     public void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y, ActivationLayout layout) {
         int n = TrainingShapes.sparseForward(w, values, x, y, layout);
+        if (w instanceof CpuBlockWeight b) {
+            BlockSparseProducts.forward(b, values.data(), x.data(), n, y.data(), layout);
+            return;
+        }
         CpuSparseWeight c = CpuSparseWeight.of(w, "sparseForward");
         if (layout == ActivationLayout.BATCH_MAJOR) {
             BatchMajorSparse.forward(c, values.data(), x.data(), n, y.data());
@@ -45,8 +55,12 @@ abstract class CpuTrainingOps implements TrainingOps {
     public void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues,
             ActivationLayout layout) {
         int n = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues, layout);
-        CpuSparseWeight c = CpuSparseWeight.of(w, "sparseBackward");
         float[] dxd = dx == null ? null : dx.data();
+        if (w instanceof CpuBlockWeight b) {
+            BlockSparseProducts.backward(b, values.data(), dy.data(), x.data(), n, dxd, dvalues.data(), layout);
+            return;
+        }
+        CpuSparseWeight c = CpuSparseWeight.of(w, "sparseBackward");
         if (layout == ActivationLayout.BATCH_MAJOR) {
             BatchMajorSparse.backward(c, values.data(), dy.data(), x.data(), n, dxd, dvalues.data());
         } else {
@@ -57,6 +71,10 @@ abstract class CpuTrainingOps implements TrainingOps {
     @Override
     public void gatherValues(SparseWeight w, Tensor dense, Tensor values) {
         TrainingShapes.gatherScatter(w, dense, values, "gatherValues");
+        if (w instanceof CpuBlockWeight b) {
+            b.gather(dense.data(), values.data());
+            return;
+        }
         CpuSparseWeight c = CpuSparseWeight.of(w, "gatherValues");
         float[] d = dense.data(), v = values.data();
         int cols = c.cols;
@@ -70,6 +88,10 @@ abstract class CpuTrainingOps implements TrainingOps {
     @Override
     public void scatterValues(SparseWeight w, Tensor values, Tensor dense) {
         TrainingShapes.gatherScatter(w, dense, values, "scatterValues");
+        if (w instanceof CpuBlockWeight b) {
+            b.scatter(values.data(), dense.data());
+            return;
+        }
         CpuSparseWeight c = CpuSparseWeight.of(w, "scatterValues");
         float[] d = dense.data(), v = values.data();
         java.util.Arrays.fill(d, 0f);
