@@ -42,7 +42,7 @@ import org.prune4j.tensor.Tensor;
 public final class StepCalibration implements KernelPolicy.Crossovers {
     /** Densities tried, from dense-ish down; the first where sparse wins bounds the crossover. */
     static final double[] LADDER = {0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01};
-    private static final int MAX_WARMUP = 200;
+    private static final int MAX_WARMUP = 5000;
     private static final long FIRST_WARMUP_MS = 2000;
     private static final long WARMUP_MS = 100;
     /**
@@ -157,6 +157,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                     : Tensor.uniform(rng, -1, 1, shape.inputs(), shape.rows()));
             Tensor dy = backend.resident(batchMajor ? Tensor.uniform(rng, -1e-3f, 1e-3f, shape.rows(), shape.outputs())
                     : Tensor.uniform(rng, -1e-3f, 1e-3f, shape.outputs(), shape.rows()));
+            List<Parameter> weights = new ArrayList<>();
             for (double d : LADDER) {
                 Parameter w = new Parameter("calibrate", Parameter.Kind.WEIGHT,
                         Tensor.uniform(rng, -0.1f, 0.1f, shape.outputs(), shape.inputs()), shape.inputs(),
@@ -164,6 +165,24 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                 w.setMask(shape.blocks().isBlocked()
                         ? shape.blocks().randomMask(shape.outputs(), shape.inputs(), d, rng)
                         : Mask.randomExact(shape.outputs(), shape.inputs(), d, rng));
+                weights.add(w);
+            }
+            // Two untimed sparse steps at every density first: a density that takes a branch the
+            // kernels have not taken yet (an edge block kept, an empty row) costs a deoptimisation
+            // and a recompile, which would otherwise be timed as that density's speed.
+            for (Parameter w : weights) {
+                WeightProduct product = new WeightProduct(w, shape.layout());
+                product.use(true);
+                Pass pass = new Pass(backend, true, new Rng(1), ws);
+                Adam adam = new Adam(0.9, 0.999, 1e-8, 0);
+                for (int i = 0; i < 2; i++) {
+                    step(product, adam, List.of(w), x, dy, shape.inputGradient(), pass);
+                }
+                adam.reset();
+            }
+            for (int k = 0; k < LADDER.length; k++) {
+                double d = LADDER[k];
+                Parameter w = weights.get(k);
                 WeightProduct product = new WeightProduct(w, shape.layout());
                 if (denseMs == null) {
                     product.use(false);
@@ -181,6 +200,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                 prevDensity = d;
                 prevRatio = ratio;
             }
+            weights.forEach(Parameter::release);
             x.storage().release();
             dy.storage().release();
         }

@@ -27,7 +27,7 @@ final class BlockSparseKernels {
     private static final int L = S.length();
     /** Examples per register tile: four vectors. */
     static final int STRIP = 4 * L;
-    private static final long MIN_TASK_WORK = 1 << 16;
+    private static final long MIN_TASK_WORK = 1 << 17;
 
     private BlockSparseKernels() {
     }
