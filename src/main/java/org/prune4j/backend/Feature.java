@@ -28,6 +28,8 @@ public enum Feature {
     DROPOUT,
     /** Softmax cross-entropy with its gradient and device-side loss/accuracy sums. */
     LOSS,
+    /** The knowledge-distillation loss of student against teacher logits, with its gradient. */
+    DISTILLATION,
     /** SGD (momentum, Nesterov) and Adam updates with weight decay and masks. */
     OPTIMIZER,
     /** Sums of squares (gradient norms) and non-finite counts into device-side scalars. */

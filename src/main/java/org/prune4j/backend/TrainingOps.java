@@ -192,6 +192,22 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.LOSS, "softmaxCrossEntropy");
     }
 
+    /**
+     * Knowledge distillation (Hinton et al. 2015) of {@code student} logits towards
+     * {@code teacher} logits (both batch x classes) at temperature T: per row
+     * {@code weight * T^2 * KL(softmax(t/T) || softmax(s/T)) + (1 - weight) * CE(s, y)}. The T^2
+     * keeps the soft term's gradient on the scale of the hard one's as T grows. Writes the
+     * gradient of the mean, {@code (weight * T * (softmax(s/T) - softmax(t/T)) + (1 - weight) *
+     * (softmax(s) - onehot(y))) / n}, and adds to {@code stats} as {@link #softmaxCrossEntropy}
+     * does: [0] the summed loss, [1] the student's correct rows, [2] rows with a non-finite
+     * student or teacher logit (left out).
+     */
+    @Requires(Feature.DISTILLATION)
+    default void distillationLoss(Tensor student, Tensor teacher, Tensor labels, float temperature, float weight,
+            Tensor grad, Tensor stats) {
+        throw Unsupported.of(name(), Feature.DISTILLATION, "distillationLoss");
+    }
+
     // ---- optimisers --------------------------------------------------------------------
 
     /**

@@ -24,6 +24,15 @@ final class PruningOptions {
             + "them with --score bn-scale --structure channels. Needs a model with BatchNorm (mlp-bn).")
     Double scaleL1;
 
+    @Option(names = "--distill", description = "Knowledge distillation (Hinton et al. 2015) at this softmax "
+            + "temperature: every round after the dense round 0 trains as a student of round 0's trained network "
+            + "(Hinton et al. use 1-20; try 4).")
+    Double distill;
+
+    @Option(names = "--distill-weight", description = "With --distill: the share of the soft (teacher) loss; the rest "
+            + "is cross-entropy with the labels (default 0.9).")
+    Double distillWeight;
+
     @Option(names = "--output-rate-scale", description = "Layerwise: the output layer prunes this fraction of the "
             + "others' rate (the LTH paper: 0.5).")
     Double outputRateScale;
@@ -87,7 +96,18 @@ final class PruningOptions {
                 ExperimentCommands.or(rounds, preset.rounds()), ExperimentCommands.or(rate, preset.rate()),
                 ExperimentCommands.or(sparsity, fixed.isPresent() ? 1 - fixed.getAsDouble() : 0.9), g.get(0), g.get(1), g.get(2),
                 ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
-                ExperimentCommands.or(controls, defControls), structure, ExperimentCommands.or(scaleL1, 0.0));
+                ExperimentCommands.or(controls, defControls), structure, ExperimentCommands.or(scaleL1, 0.0),
+                distillation());
+    }
+
+    private PruningSettings.Distill distillation() {
+        if (distill == null) {
+            if (distillWeight != null) {
+                throw new IllegalArgumentException("--distill-weight only applies with --distill TEMPERATURE");
+            }
+            return null;
+        }
+        return new PruningSettings.Distill(distill, ExperimentCommands.or(distillWeight, 0.9));
     }
 
     /**

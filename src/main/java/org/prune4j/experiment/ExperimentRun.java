@@ -32,6 +32,7 @@ import org.prune4j.prune.ScoringContext;
 import org.prune4j.report.ExperimentReport;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
+import org.prune4j.train.Distillation;
 import org.prune4j.train.Progress;
 import org.prune4j.train.ScaleL1Penalty;
 import org.prune4j.train.TrainConfig;
@@ -66,6 +67,7 @@ final class ExperimentRun implements AutoCloseable {
     ImageData data;
     Model model;
     ModelState init;
+    private Model teacher;
     private List<String> kernelsLogged = List.of();
     private int kernelsLoggedRound = -1;
 
@@ -134,6 +136,17 @@ final class ExperimentRun implements AutoCloseable {
 
     void report() {
         ExperimentReport.write(dir.path(), s, results, machine);
+    }
+
+    /** The dense network round 0 trained, read once from its checkpoint: the teacher of distilled rounds. */
+    private Model teacher() {
+        if (teacher == null) {
+            Model m = newModel();
+            m.load(dir.checkpoint(ckpt(0)).orElseThrow(() -> new IllegalStateException("round 0's checkpoint, the "
+                    + "distillation teacher, is missing from " + dir.path() + "; resume to redo round 0")));
+            teacher = m;
+        }
+        return teacher;
     }
 
     private Model newModel() {
@@ -316,8 +329,16 @@ final class ExperimentRun implements AutoCloseable {
             kernelsLoggedRound = r;
         }
         String task = String.format("round %d %s %.1f%%", r, branch, 100 * model.density());
-        TrainResult t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data,
-                cfg, task, hooks);
+        TrainResult t;
+        if (p != null && p.distill() != null && r >= 1) {
+            try (Distillation d = new Distillation(teacher(), p.distill().temperature(), p.distill().weight())) {
+                t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data, cfg,
+                        task, hooks, d);
+            }
+        } else {
+            t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data, cfg, task,
+                    hooks);
+        }
         if (trained != model) {
             compaction.copyBackInto(model);
         }

@@ -189,7 +189,8 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 learningRate, momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, seed,
                 new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
                         p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
-                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure(), p.scaleL1()), sparseTraining);
+                        p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure(), p.scaleL1(),
+                        p.distill()), sparseTraining);
     }
 
     /** Directory name: kind, model, hash. */

@@ -28,13 +28,33 @@ import org.prune4j.prune.Unstructured;
  * <p>{@code structure} is the granularity ({@link Structure}); unstructured is stored as null
  * and left out of the JSON, so runs from before structures existed keep their hashes.
  * {@code scaleL1} is network slimming's L1 penalty on BatchNorm scales while the dense round 0
- * trains (0: none, also left out of the JSON).
+ * trains (0: none, also left out of the JSON). {@code distill}, when set, trains every round
+ * after the dense round 0 as a student of that trained dense network (knowledge distillation;
+ * null: plain cross-entropy, left out of the JSON).
  */
 public record PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
         double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset, String when,
         int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls,
         @JsonInclude(JsonInclude.Include.NON_NULL) String structure,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double scaleL1) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double scaleL1,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Distill distill) {
+
+    /**
+     * Knowledge distillation from the run's dense round 0 during every later round: the softmax
+     * temperature, and the weight of the soft (teacher) loss against the hard (label) loss.
+     */
+    public record Distill(double temperature, double weight) {
+        public Distill {
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("--distill takes a positive, finite temperature (Hinton et al. use "
+                        + "1-20), got " + temperature);
+            }
+            if (!(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("--distill-weight is the share of the soft loss, in [0, 1]; got "
+                        + weight);
+            }
+        }
+    }
 
     /** Branches that can run beside the main line at each round's sparsity. */
     public static final List<String> CONTROLS = List.of("reinit", "random", "supermask");
@@ -130,7 +150,16 @@ public record PruningSettings(String score, String scope, double outputRateScale
             double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null);
+    }
+
+    /** Settings with a structure and a slimming penalty, trained on plain cross-entropy. */
+    public PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
+            double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
+            String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls, String structure,
+            double scaleL1) {
+        this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null);
     }
 
     /** The granularity of every pruning step. */
@@ -173,6 +202,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
      */
     public String label() {
         return score + "/" + scope + "/" + (structure == null ? "" : structure + "/")
-                + (schedule.equals("gradual") ? "gradual" : reset) + (scaleL1 > 0 ? ", scale L1 " + scaleL1 : "");
+                + (schedule.equals("gradual") ? "gradual" : reset) + (scaleL1 > 0 ? ", scale L1 " + scaleL1 : "")
+                + (distill == null ? "" : ", distilled (T " + distill.temperature() + ", soft " + distill.weight() + ")");
     }
 }

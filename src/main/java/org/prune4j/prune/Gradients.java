@@ -19,9 +19,23 @@ import org.prune4j.tensor.Tensor;
  */
 final class Gradients {
     private final ScoringContext ctx;
+    private final double temperature;
     private final List<int[]> batches = new ArrayList<>();
 
     Gradients(ScoringContext ctx) {
+        this(ctx, 1);
+    }
+
+    /**
+     * @param temperature the loss is the cross-entropy of {@code logits / temperature}; GraSP's
+     *                    official implementation scores at 200, which keeps the softmax from
+     *                    saturating on a trained network and so keeps its Hessian informative
+     */
+    Gradients(ScoringContext ctx, double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("the softmax temperature must be positive and finite, got " + temperature);
+        }
+        this.temperature = temperature;
         if (ctx.data() == null) {
             throw new IllegalArgumentException("this score needs training data; pass a data set");
         }
@@ -51,7 +65,23 @@ final class Gradients {
         int[] idx = batches.get(b);
         Tensor x = ctx.data().train().images(idx, 0, idx.length);
         Tensor logits = model.forward(x, new Pass(ctx.backend(), true, ctx.rng().split(b)));
-        model.backward(SoftmaxCrossEntropy.of(logits, ctx.data().train().labels(idx, 0, idx.length)).grad());
+        int[] labels = ctx.data().train().labels(idx, 0, idx.length);
+        if (temperature == 1) {
+            model.backward(SoftmaxCrossEntropy.of(logits, labels).grad());
+        } else {
+            // d/dz CE(z / T) = (1/T) * (the cross-entropy gradient at z / T)
+            Tensor z = logits.toHost().copy();
+            float[] zd = z.data();
+            for (int i = 0; i < zd.length; i++) {
+                zd[i] = (float) (zd[i] / temperature);
+            }
+            Tensor g = SoftmaxCrossEntropy.of(z, labels).grad();
+            float[] gd = g.data();
+            for (int i = 0; i < gd.length; i++) {
+                gd[i] = (float) (gd[i] / temperature);
+            }
+            model.backward(g);
+        }
         restore(buffers);
         Map<Parameter, float[]> g = new IdentityHashMap<>();
         for (Parameter p : model.prunable()) {

@@ -62,6 +62,12 @@ public final class Trainer {
 
     public TrainResult train(Model model, Optimizer optimizer, LearningRate lr, ImageData data, TrainConfig cfg,
             String task, List<Hook> hooks) {
+        return train(model, optimizer, lr, data, cfg, task, hooks, Objective.CROSS_ENTROPY);
+    }
+
+    /** As above, minimising {@code objective}; the training loss in the curve is its loss. */
+    public TrainResult train(Model model, Optimizer optimizer, LearningRate lr, ImageData data, TrainConfig cfg,
+            String task, List<Hook> hooks, Objective objective) {
         long start = System.nanoTime();
         optimizer.reset();
         Dataset train = data.train();
@@ -69,7 +75,7 @@ public final class Trainer {
         Rng dropout = new Rng(cfg.seed()).split(0xd0d0);
         List<EvalPoint> curve = new ArrayList<>();
         try (Workspace ws = Workspace.caching(backend)) {
-            TrainingStep step = new TrainingStep(model, optimizer, ws, dropout);
+            TrainingStep step = new TrainingStep(model, optimizer, ws, dropout, objective);
             DeviceBatch batch = new DeviceBatch(backend, ws, Trainer.class);
             curve.add(evaluate(model, data, 0, Double.NaN, step.evaluation(), hooks));
             NumericGuard guard = NumericGuard.from(curve.get(0), train.classes());

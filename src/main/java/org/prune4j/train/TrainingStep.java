@@ -19,11 +19,18 @@ public final class TrainingStep {
     private final Optimizer optimizer;
     private final Pass pass;
     private final Tensor stats;
+    private final Objective objective;
 
     /** {@code workspace} holds the activations; {@code dropout} is the stream dropout draws its seeds from. */
     public TrainingStep(Model model, Optimizer optimizer, Workspace workspace, Rng dropout) {
+        this(model, optimizer, workspace, dropout, Objective.CROSS_ENTROPY);
+    }
+
+    /** As above, minimising {@code objective} instead of the cross-entropy. */
+    public TrainingStep(Model model, Optimizer optimizer, Workspace workspace, Rng dropout, Objective objective) {
         this.model = model;
         this.optimizer = optimizer;
+        this.objective = objective;
         Backend be = workspace.backend();
         this.pass = new Pass(be, true, dropout, workspace);
         this.stats = workspace.get(TrainingStep.class, "stats", 3);
@@ -34,7 +41,7 @@ public final class TrainingStep {
         Backend be = pass.backend();
         Tensor logits = model.forward(images, pass);
         Tensor dlogits = pass.buffer(TrainingStep.class, "dlogits", logits.shape());
-        be.softmaxCrossEntropy(logits, labels, dlogits, stats);
+        objective.lossAndGradient(logits, images, labels, dlogits, stats, pass);
         model.backward(dlogits);
         optimizer.step(model.parameters(), learningRate, be);
     }

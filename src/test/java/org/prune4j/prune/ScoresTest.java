@@ -49,10 +49,18 @@ class ScoresTest {
 
     /** Mean loss over the whole data set, in double on top of float forward passes. */
     private double loss(Model m, Dataset d) {
+        return loss(m, d, 1);
+    }
+
+    /** The same loss of the logits divided by {@code temperature}. */
+    private double loss(Model m, Dataset d, double temperature) {
         int[] idx = new int[d.size()];
         java.util.Arrays.setAll(idx, i -> i);
         Tensor logits = m.forward(d.images(idx, 0, idx.length), Pass.eval(be));
-        float[] z = logits.data();
+        double[] z = new double[logits.size()];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = logits.data()[i] / temperature;
+        }
         double total = 0;
         for (int i = 0; i < d.size(); i++) {
             double max = Double.NEGATIVE_INFINITY, sum = 0;
@@ -94,6 +102,10 @@ class ScoresTest {
 
     /** Exact Hessian of the tiny model's loss by second differences, all weights in one vector. */
     private double[][] hessian(Model m, Dataset d, List<float[]> ws, int n) {
+        return hessian(m, d, ws, n, 1);
+    }
+
+    private double[][] hessian(Model m, Dataset d, List<float[]> ws, int n, double temperature) {
         double h = 1e-2;
         double[][] hm = new double[n][n];
         for (int a = 0; a < n; a++) {
@@ -103,7 +115,7 @@ class ScoresTest {
                     for (int sb = -1; sb <= 1; sb += 2) {
                         bump(ws, a, sa * h);
                         bump(ws, b, sb * h);
-                        f += sa * sb * loss(m, d);
+                        f += sa * sb * loss(m, d, temperature);
                         bump(ws, b, -sb * h);
                         bump(ws, a, -sa * h);
                     }
@@ -158,7 +170,7 @@ class ScoresTest {
                 g[k++] = v;
             }
         }
-        Map<Parameter, float[]> hg = new GraspScore(1e-2).hessianGradient(wholeBatch(m, d));
+        Map<Parameter, float[]> hg = new GraspScore(1e-2, 1).hessianGradient(wholeBatch(m, d));
         err = 0;
         norm = 0;
         k = 0;
@@ -174,6 +186,46 @@ class ScoresTest {
             }
         }
         assertTrue(Math.sqrt(err / norm) < 0.02, "GraSP Hg relative error " + Math.sqrt(err / norm) + " seed " + seed);
+    }
+
+    @Test
+    void graspScoresTheTemperedLoss() {
+        // GraSP's default temperature is 200; at 3 the tempered Hessian is still large enough
+        // for second differences of a float forward pass to resolve.
+        double t = 3;
+        Model m = tinyLinear();
+        ImageData d = data(60);
+        List<Parameter> ps = m.prunable();
+        List<float[]> ws = ps.stream().map(p -> p.value().data()).toList();
+        int n = ws.stream().mapToInt(w -> w.length).sum();
+        double[][] hm = hessian(m, d.train(), ws, n, t);
+        double[] g = new double[n];
+        double h = 1e-2;
+        for (int k = 0; k < n; k++) {
+            bump(ws, k, h);
+            double up = loss(m, d.train(), t);
+            bump(ws, k, -2 * h);
+            double down = loss(m, d.train(), t);
+            bump(ws, k, h);
+            g[k] = (up - down) / (2 * h);
+        }
+        Map<Parameter, float[]> hg = new GraspScore(1e-2, t).hessianGradient(wholeBatch(m, d));
+        double err = 0, norm = 0;
+        int k = 0;
+        for (Parameter p : ps) {
+            for (float v : hg.get(p)) {
+                double want = 0;
+                for (int j = 0; j < n; j++) {
+                    want += hm[k][j] * g[j];
+                }
+                err += (v - want) * (v - want);
+                norm += want * want;
+                k++;
+            }
+        }
+        assertTrue(Math.sqrt(err / norm) < 0.05, "tempered GraSP Hg relative error " + Math.sqrt(err / norm)
+                + " seed " + seed);
+        assertEquals(GraspScore.DEFAULT_TEMPERATURE, new GraspScore().temperature());
     }
 
     private static int[] idx(ImageData d) {

@@ -199,6 +199,22 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
+    public void distillationLoss(Tensor student, Tensor teacher, Tensor labels, float temperature, float weight,
+            Tensor grad, Tensor stats) {
+        int[] nk = TrainingShapes.loss(student, labels, grad, stats);
+        if (!teacher.sameShape(student)) {
+            throw new IllegalArgumentException("distillationLoss: teacher logits must be " + student.shapeString()
+                    + " like the student's, got " + teacher.shapeString());
+        }
+        if (!(temperature > 0) || !Float.isFinite(temperature) || !(weight >= 0 && weight <= 1)) {
+            throw new IllegalArgumentException("distillationLoss: temperature must be positive and finite and the "
+                    + "soft weight in [0, 1], got " + temperature + " and " + weight);
+        }
+        LossKernels.distillation(student.data(), teacher.data(), labels.data(), nk[0], nk[1], temperature, weight,
+                grad == null ? null : grad.data(), stats.data());
+    }
+
+    @Override
     public void sgdUpdate(Tensor w, Tensor g, Tensor velocity, MaskHandle mask, float lr, float momentum,
             boolean nesterov, float weightDecay) {
         TrainingShapes.optimizer(w, g, velocity, mask, "sgdUpdate");

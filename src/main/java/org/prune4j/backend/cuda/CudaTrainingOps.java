@@ -36,7 +36,8 @@ abstract class CudaTrainingOps implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(EnumSet.allOf(Feature.class), EnumSet.allOf(Capabilities.Format.class),
+        // Distillation's loss runs on the CPU through the router: a batch of logits each way.
+        return new Capabilities(EnumSet.complementOf(EnumSet.of(Feature.DISTILLATION)), EnumSet.allOf(Capabilities.Format.class),
                 EnumSet.allOf(Capabilities.Precision.class));
     }
 
