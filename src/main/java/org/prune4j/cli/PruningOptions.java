@@ -11,8 +11,22 @@ final class PruningOptions {
             + "their BatchNorm scale).")
     String score;
 
-    @Option(names = "--scope", description = "layerwise, global or erk.")
+    @Option(names = "--scope", description = "layerwise, global, erk, or han: Han et al. 2015's per-layer threshold "
+            + "of --han-quality standard deviations of the layer's weights (the threshold, not --rate, sets how much "
+            + "each round prunes).")
     String scope;
+
+    @Option(names = "--han-quality", description = "With --scope han: prune weights below this many standard "
+            + "deviations of their layer's live weights, each round.")
+    Double hanQuality;
+
+    @Option(names = "--retrain-lr", description = "Rounds after the dense round 0 train at this learning rate (same "
+            + "schedule shape), as Han et al. retrain lower; default: round 0's.")
+    Double retrainLr;
+
+    @Option(names = "--retrain-iterations", description = "With --retrain-lr: iterations of each later round "
+            + "(default: --iterations).")
+    Long retrainIterations;
 
     @Option(names = "--structure", description = "What is pruned together: unstructured (default), block:RxC (R, C "
             + "in 1, 2, 4, 8, 16, 32), nm:N:M (N of every M inputs, M <= 8; one-shot at sparsity 1-N/M) or channels "
@@ -81,6 +95,11 @@ final class PruningOptions {
             rejectUnused(st);
         }
         String sched = ExperimentCommands.or(schedule, fixed.isPresent() ? "oneshot" : "iterative");
+        if (PruningSettings.HAN.equals(scope) && (rate != null || sparsity != null)) {
+            throw new IllegalArgumentException("--scope han prunes what falls below --han-quality standard deviations "
+                    + "each round, so " + (rate != null ? "--rate" : "--sparsity") + " would be ignored; leave it out "
+                    + "and set --rounds and --han-quality");
+        }
         rejectIgnored(sched, preset);
         List<Long> g = gradual != null ? gradual : List.of(iterations / 10, iterations * 6 / 10, 100L);
         if (g.size() != 3) {
@@ -97,7 +116,17 @@ final class PruningOptions {
                 ExperimentCommands.or(sparsity, fixed.isPresent() ? 1 - fixed.getAsDouble() : 0.9), g.get(0), g.get(1), g.get(2),
                 ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
                 ExperimentCommands.or(controls, defControls), structure, ExperimentCommands.or(scaleL1, 0.0),
-                distillation());
+                distillation(), ExperimentCommands.or(hanQuality, 0.0), retraining(iterations));
+    }
+
+    private PruningSettings.Retrain retraining(long iterations) {
+        if (retrainLr == null) {
+            if (retrainIterations != null) {
+                throw new IllegalArgumentException("--retrain-iterations only applies with --retrain-lr");
+            }
+            return null;
+        }
+        return new PruningSettings.Retrain(retrainLr, ExperimentCommands.or(retrainIterations, iterations));
     }
 
     private PruningSettings.Distill distillation() {

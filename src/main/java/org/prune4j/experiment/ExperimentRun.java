@@ -264,7 +264,7 @@ final class ExperimentRun implements AutoCloseable {
                 p.resetInstance().apply(model, resetContext(r));
             }
         }
-        RoundResult res = train(r, MAIN, method, s.trainConfig(), hooks, policyKernels);
+        RoundResult res = train(r, MAIN, method, s.roundConfig(r), hooks, policyKernels);
         ModelState state = model.state();
         dir.saveCheckpoint(ckpt(r), state);
         dir.saveResult(res);
@@ -274,7 +274,7 @@ final class ExperimentRun implements AutoCloseable {
     private RoundResult runControl(int r, String control, Map<String, Mask> masks) {
         Rng rng = new Rng(s.seed()).split(1000 + r);
         model.load(init);
-        TrainConfig cfg = s.trainConfig();
+        TrainConfig cfg = s.roundConfig(r);
         String method;
         switch (control) {
             case "reinit" -> {
@@ -332,11 +332,11 @@ final class ExperimentRun implements AutoCloseable {
         TrainResult t;
         if (p != null && p.distill() != null && r >= 1) {
             try (Distillation d = new Distillation(teacher(), p.distill().temperature(), p.distill().weight())) {
-                t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data, cfg,
+                t = new Trainer(backend, progress).train(trained, s.optimiser(), s.roundLearningRate(r), data, cfg,
                         task, hooks, d);
             }
         } else {
-            t = new Trainer(backend, progress).train(trained, s.optimiser(), s.learningRateSchedule(), data, cfg, task,
+            t = new Trainer(backend, progress).train(trained, s.optimiser(), s.roundLearningRate(r), data, cfg, task,
                     hooks);
         }
         if (trained != model) {

@@ -70,6 +70,18 @@ public record ExperimentSettings(String kind, String model, String data, int val
         return schedule(lrSchedule, learningRate, iterations);
     }
 
+    /** The training of round {@code r}: round 0's settings, or the pruning settings' retraining for later rounds. */
+    public TrainConfig roundConfig(int r) {
+        PruningSettings.Retrain rt = pruning == null || r == 0 ? null : pruning.retrain();
+        return rt == null ? trainConfig() : new TrainConfig(rt.iterations(), batch, evalEvery, seed);
+    }
+
+    /** The learning-rate schedule of round {@code r}: the same shape at the retraining rate after round 0. */
+    public LearningRate roundLearningRate(int r) {
+        PruningSettings.Retrain rt = pruning == null || r == 0 ? null : pruning.retrain();
+        return rt == null ? learningRateSchedule() : schedule(lrSchedule, rt.learningRate(), rt.iterations());
+    }
+
     private static LearningRate schedule(String lrSchedule, double learningRate, long iterations) {
         String[] p = lrSchedule.split(":", -1);
         return switch (p[0]) {
@@ -190,7 +202,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
                         p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
                         p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure(), p.scaleL1(),
-                        p.distill()), sparseTraining);
+                        p.distill(), p.hanQuality(), p.retrain()), sparseTraining);
     }
 
     /** Directory name: kind, model, hash. */

@@ -37,7 +37,27 @@ public record PruningSettings(String score, String scope, double outputRateScale
         int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls,
         @JsonInclude(JsonInclude.Include.NON_NULL) String structure,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double scaleL1,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Distill distill) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Distill distill,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double hanQuality,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Retrain retrain) {
+
+    /** The scope of Han et al. 2015: a per-layer threshold of {@code hanQuality} standard deviations. */
+    public static final String HAN = "han";
+
+    /**
+     * How the rounds after the dense round 0 train, when not as round 0 did: their own learning
+     * rate (same schedule shape) and iteration budget, as Han et al. retrain at a lower rate.
+     */
+    public record Retrain(double learningRate, long iterations) {
+        public Retrain {
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("--retrain-lr must be positive and finite, got " + learningRate);
+            }
+            if (iterations < 0) {
+                throw new IllegalArgumentException("--retrain-iterations must be >= 0, got " + iterations);
+            }
+        }
+    }
 
     /**
      * Knowledge distillation from the run's dense round 0 during every later round: the softmax
@@ -80,10 +100,25 @@ public record PruningSettings(String score, String scope, double outputRateScale
             default -> throw new IllegalArgumentException("unknown schedule '" + schedule
                     + "'; choose oneshot, iterative or gradual");
         }
+        boolean han = scope.equals(HAN);
+        checkHan(han, hanQuality, score, schedule, scoreSteps);
+        if (han) {
+            // the threshold decides how much goes: no rate, no target, no output-layer scaling
+            rate = 0;
+            sparsity = 0;
+            outputRateScale = 1;
+        }
+        if (retrain != null && schedule.equals("gradual")) {
+            throw new IllegalArgumentException("--retrain-lr and --retrain-iterations set how pruned rounds fine-tune; a "
+                    + "gradual schedule prunes while it trains from scratch, in one round: leave them out");
+        }
         // Accessors return null inside a compact constructor, so validate the parameters directly.
         Scorers.named(score);
-        Scopes.named(scope, outputRateScale);
-        schedule(schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery);
+        if (!han) {
+            Scopes.named(scope, outputRateScale);
+        }
+        schedule(schedule, rounds, han ? HAN_RATE : rate, han ? HAN_SPARSITY : sparsity, gradualStart, gradualEnd,
+                gradualEvery);
         if (!schedule.equals("gradual")) {
             Reset.named(reset);
             if (!List.of("trained", "init").contains(when)) {
@@ -111,6 +146,32 @@ public record PruningSettings(String score, String scope, double outputRateScale
             outputRateScale = 1;
         } else if (st instanceof ChannelStructure) {
             outputRateScale = 1;
+        }
+    }
+
+    /** What a han run hands the schedule, whose step sizes the threshold scope does not read. */
+    private static final double HAN_RATE = 0.5;
+    private static final double HAN_SPARSITY = 0.5;
+
+    private static void checkHan(boolean han, double quality, String score, String schedule, int scoreSteps) {
+        if (!han) {
+            if (quality != 0) {
+                throw new IllegalArgumentException("--han-quality sets the threshold of --scope han; pass --scope han "
+                        + "or leave it out");
+            }
+            return;
+        }
+        if (!(quality > 0) || Double.isInfinite(quality)) {
+            throw new IllegalArgumentException("--scope han prunes below --han-quality standard deviations of each "
+                    + "layer's weights; pass a positive quality (the paper's LeNets: about 0.7-1.0)");
+        }
+        if (!score.equals("magnitude")) {
+            throw new IllegalArgumentException("--scope han thresholds weight magnitudes against their standard "
+                    + "deviation; use --score magnitude");
+        }
+        if (schedule.equals("gradual") || scoreSteps != 1) {
+            throw new IllegalArgumentException("--scope han prunes once per round by its threshold; use --schedule "
+                    + "iterative (or oneshot) with one score step");
         }
     }
 
@@ -150,7 +211,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null, 0, null);
     }
 
     /** Settings with a structure and a slimming penalty, trained on plain cross-entropy. */
@@ -159,7 +220,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls, String structure,
             double scaleL1) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null, 0, null);
     }
 
     /** The granularity of every pruning step. */
@@ -172,12 +233,15 @@ public record PruningSettings(String score, String scope, double outputRateScale
     }
 
     public Scope scopeInstance() {
-        Scope inner = Scopes.named(scope, outputRateScale);
+        Scope inner = scope.equals(HAN) ? new org.prune4j.prune.HanThresholdScope(hanQuality)
+                : Scopes.named(scope, outputRateScale);
         return structure == null ? inner : new StructuredScope(structureInstance(), inner);
     }
 
     public Schedule scheduleInstance() {
-        return schedule(schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery);
+        boolean han = scope.equals(HAN);
+        return schedule(schedule, rounds, han ? HAN_RATE : rate, han ? HAN_SPARSITY : sparsity, gradualStart,
+                gradualEnd, gradualEvery);
     }
 
     private static Schedule schedule(String schedule, int rounds, double rate, double sparsity, long gradualStart,
@@ -203,6 +267,8 @@ public record PruningSettings(String score, String scope, double outputRateScale
     public String label() {
         return score + "/" + scope + "/" + (structure == null ? "" : structure + "/")
                 + (schedule.equals("gradual") ? "gradual" : reset) + (scaleL1 > 0 ? ", scale L1 " + scaleL1 : "")
-                + (distill == null ? "" : ", distilled (T " + distill.temperature() + ", soft " + distill.weight() + ")");
+                + (distill == null ? "" : ", distilled (T " + distill.temperature() + ", soft " + distill.weight() + ")")
+                + (scope.equals(HAN) ? ", quality " + hanQuality : "")
+                + (retrain == null ? "" : ", retrain lr " + retrain.learningRate() + " for " + retrain.iterations());
     }
 }
