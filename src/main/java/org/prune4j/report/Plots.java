@@ -60,6 +60,36 @@ public final class Plots {
         save(chart, file);
     }
 
+    /**
+     * A heat map of {@code values[row][column]} (NaN cells left blank), rows labelled
+     * {@code rows} from the top, in a colour scale from {@code min} to {@code max}.
+     */
+    public static void heatMap(Path file, String title, String xLabel, String yLabel, List<String> columns,
+            List<String> rows, double[][] values, double min, double max) {
+        org.knowm.xchart.HeatMapChart chart = new org.knowm.xchart.HeatMapChartBuilder().width(900)
+                .height(160 + 60 * rows.size()).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setPlotContentSize(1);
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setMin(min);
+        chart.getStyler().setMax(max);
+        chart.getStyler().setRangeColors(new java.awt.Color[] {new java.awt.Color(0xB2182B),
+            new java.awt.Color(0xF7F7F7), new java.awt.Color(0x2166AC)});
+        List<Number[]> cells = new java.util.ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns.size(); c++) {
+                double v = values[r][c];
+                if (!Double.isNaN(v)) {
+                    // the chart draws its y axis upwards: the first row goes on top
+                    cells.add(new Number[] {c, rows.size() - 1 - r, Math.round(v * 100) / 100.0});
+                }
+            }
+        }
+        List<String> bottomUp = new java.util.ArrayList<>(rows);
+        java.util.Collections.reverse(bottomUp);
+        chart.addSeries("heat", columns, bottomUp, cells);
+        save(chart, file);
+    }
+
     /** Points without lines on log-log axes, except series named "roofline...", drawn as lines. */
     public static void scatter(Path file, String title, String xLabel, String yLabel, List<Series> series) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
@@ -101,7 +131,7 @@ public final class Plots {
         return new Series(s.name(), x, y);
     }
 
-    private static void save(XYChart chart, Path file) {
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
