@@ -29,6 +29,13 @@ for s in 0.9 0.95 0.98; do
     ./prune4j prune "${common[@]}" --distill 4 --out "$out/distill-$s"
 done
 
+# Optimal Brain Damage after training, 90% one-shot, fine-tuned like finetune-0.9 (magnitude):
+# as LeCun et al. computed it, and with Hutchinson's estimate of the Hessian diagonal.
+for score in obd-lecun obd; do
+    ./prune4j prune --score "$score" --schedule oneshot --sparsity 0.9 --reset finetune "${seeds[@]}" \
+        --out "$out/$score-0.9"
+done
+
 # Han et al. 2015: dense with L2, then three rounds of thresholding at one standard deviation,
 # each retrained for 10,000 iterations at a tenth of the learning rate.
 ./prune4j prune --scope han --han-quality 1 --rounds 3 --reset finetune --iterations 20000 --eval-every 1000 \

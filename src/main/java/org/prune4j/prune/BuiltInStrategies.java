@@ -15,6 +15,7 @@ public final class BuiltInStrategies implements StrategyProvider {
         m.put("magnitude", MagnitudeScore::new);
         m.put("random", RandomScore::new);
         m.put("obd", ObdScore::new);
+        m.put("obd-lecun", ObdLeCunScore::new);
         m.put("snip", SnipScore::new);
         m.put("grasp", GraspScore::new);
         m.put("synflow", SynFlowScore::new);

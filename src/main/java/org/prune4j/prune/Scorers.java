@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 /** Builds scorers from their command-line names: the built-in ones and any {@link StrategyProvider}'s. */
 public final class Scorers {
     /** The built-in scores. */
-    public static final List<String> NAMES = List.of("magnitude", "random", "obd", "snip", "grasp", "synflow",
-            "bn-scale");
+    public static final List<String> NAMES = List.of("magnitude", "random", "obd", "obd-lecun", "snip", "grasp",
+            "synflow", "bn-scale");
 
     private Scorers() {
     }

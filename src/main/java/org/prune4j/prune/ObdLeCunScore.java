@@ -1,0 +1,38 @@
+package org.prune4j.prune;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.prune4j.nn.Parameter;
+
+/**
+ * Optimal Brain Damage as LeCun, Denker and Solla computed it: saliency {@code h_kk w_k^2 / 2}
+ * with {@code h_kk} from their backward pass of diagonal second derivatives
+ * ({@link GaussNewtonDiagonal}), exact in one pass per batch where {@link ObdScore} estimates
+ * the true Hessian's diagonal from random probes.
+ */
+public record ObdLeCunScore() implements Scorer {
+
+    @Override
+    public String name() {
+        return "obd-lecun";
+    }
+
+    /** The second derivatives alone, for inspection and tests. */
+    public Map<Parameter, float[]> hessianDiagonal(ScoringContext ctx) {
+        return GaussNewtonDiagonal.of(ctx);
+    }
+
+    @Override
+    public Map<Parameter, float[]> scores(ScoringContext ctx) {
+        Map<Parameter, float[]> h = hessianDiagonal(ctx);
+        Map<Parameter, float[]> out = new LinkedHashMap<>();
+        for (Parameter p : ctx.model().prunable()) {
+            float[] w = p.value().data(), hp = h.get(p), s = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                s[i] = 0.5f * hp[i] * w[i] * w[i];
+            }
+            out.put(p, s);
+        }
+        return out;
+    }
+}
