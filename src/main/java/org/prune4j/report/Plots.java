@@ -12,11 +12,15 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Line charts written as PNG without a display. */
+/** Charts written as PNG, with an SVG copy beside each, without a display. */
 public final class Plots {
     static {
         System.setProperty("java.awt.headless", "true");
     }
+
+    /** Whether the SVG encoder's library is on the class path (XChart's optional VectorGraphics2D). */
+    private static final boolean VECTOR = Plots.class.getClassLoader()
+            .getResource("de/erichseifert/vectorgraphics2d/VectorGraphics2D.class") != null;
 
     private Plots() {
     }
@@ -131,10 +135,21 @@ public final class Plots {
         return new Series(s.name(), x, y);
     }
 
+    /**
+     * Writes the chart as {@code file} (PNG) and beside it as SVG, the same name with
+     * {@code .svg}: a vector copy for papers and pages that scale it.
+     */
     private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+            if (!VECTOR) {
+                return;
+            }
+            String name = file.getFileName().toString();
+            Path svg = file.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + ".svg");
+            org.knowm.xchart.VectorGraphicsEncoder.saveVectorGraphic(chart, svg.toString(),
+                    org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write plot " + file + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
