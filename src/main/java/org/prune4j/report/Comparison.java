@@ -205,9 +205,9 @@ public final class Comparison {
                         : 100 * r.ci95());
             }
             Path a = out.resolve("comparison.png"), t = out.resolve("comparison-time.png");
-            Plots.line(a, "test accuracy at early stopping (bars: 95% interval over seeds)", "weights remaining (%)",
-                    "test accuracy (%)", withIntervals(series(acc), ci), true);
-            Plots.line(t, "training time", "weights remaining (%)", "seconds", series(time), true);
+            Plots.lineAgainstWeightsRemaining(a, "test accuracy at early stopping (bars: 95% interval over seeds)",
+                    "test accuracy (%)", withIntervals(series(acc), ci));
+            Plots.lineAgainstWeightsRemaining(t, "training time", "seconds", series(time));
             // accuracy against what it cost, each method's points joined from dense to sparse:
             // the methods on the upper left frontier buy the most accuracy per second
             Map<String, List<Row>> byMethod = new LinkedHashMap<>();

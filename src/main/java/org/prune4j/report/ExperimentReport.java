@@ -54,13 +54,13 @@ public final class ExperimentReport {
             // Untrained evaluations (supermasks) sit tens of points lower; on one chart they would
             // flatten the differences between the trained branches, so they get their own.
             List<RoundResult> trained = rows.stream().filter(r -> r.earlyStop().iteration() > 0 || r.round() == 0).toList();
-            Plots.line(dir.resolve("accuracy.png"), settings.model() + ": test accuracy at early stopping",
-                    "weights remaining (%)", "test accuracy (%)", accuracySeries(trained), true);
+            Plots.lineAgainstWeightsRemaining(dir.resolve("accuracy.png"), settings.model()
+                    + ": test accuracy at early stopping", "test accuracy (%)", accuracySeries(trained));
             List<RoundResult> untrained = rows.stream().filter(r -> r.round() > 0 && r.earlyStop().iteration() == 0)
                     .toList();
             if (!untrained.isEmpty()) {
-                Plots.line(dir.resolve("untrained.png"), settings.model() + ": masks evaluated without training",
-                        "weights remaining (%)", "test accuracy (%)", accuracySeries(untrained), true);
+                Plots.lineAgainstWeightsRemaining(dir.resolve("untrained.png"), settings.model()
+                        + ": masks evaluated without training", "test accuracy (%)", accuracySeries(untrained));
             }
         }
         Plots.line(dir.resolve("curves.png"), settings.model() + ": test accuracy during training (main branch)",

@@ -94,6 +94,41 @@ public final class Plots {
         save(chart, file);
     }
 
+    /**
+     * A line chart against weights remaining (%), the way the pruning papers draw it: a log
+     * axis running from dense on the left to sparse on the right, labelled in % remaining.
+     * The x values are percentages in (0, 100]; they are drawn at log10(100 / x).
+     */
+    public static void lineAgainstWeightsRemaining(Path file, String title, String yLabel, List<Series> series) {
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
+                .xAxisTitle("weights remaining (%), log scale").yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setMarkerSize(6);
+        chart.setCustomXAxisTickLabelsFormatter(Plots::remainingLabel);
+        for (Series s : series) {
+            if (s.x().length == 0) {
+                continue;
+            }
+            double[] x = new double[s.x().length];
+            for (int i = 0; i < x.length; i++) {
+                if (!(s.x()[i] > 0 && s.x()[i] <= 100)) {
+                    throw new IllegalArgumentException("weights remaining must be in (0, 100] %, got " + s.x()[i]);
+                }
+                x[i] = Math.log10(100 / s.x()[i]);
+            }
+            XYSeries xy = s.errors() == null ? chart.addSeries(s.name(), x, s.y())
+                    : chart.addSeries(s.name(), x, s.y(), s.errors());
+            xy.setMarker(SeriesMarkers.CIRCLE);
+        }
+        save(chart, file);
+    }
+
+    /** The % remaining at axis position d = log10(100 / remaining), to three significant digits. */
+    static String remainingLabel(double d) {
+        double r = 100 / Math.pow(10, d);
+        return new java.math.BigDecimal(r).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
     /** Points without lines on log-log axes, except series named "roofline...", drawn as lines. */
     public static void scatter(Path file, String title, String xLabel, String yLabel, List<Series> series) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)

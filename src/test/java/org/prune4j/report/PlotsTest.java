@@ -1,5 +1,6 @@
 package org.prune4j.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
 class PlotsTest {
     @TempDir
     Path dir;
+
+    @Test
+    void weightsRemainingRunFromDenseToSparseWithPercentLabels() throws Exception {
+        // position d = log10(100 / remaining): 0 is dense, 1 is 10% left, 2 is 1% left
+        assertEquals("100", Plots.remainingLabel(0));
+        assertEquals("10", Plots.remainingLabel(1));
+        assertEquals("31.6", Plots.remainingLabel(0.5));
+        assertEquals("1", Plots.remainingLabel(2));
+        assumeTrue(Plots.available(), "charting libraries not on the class path");
+        Plots.lineAgainstWeightsRemaining(dir.resolve("acc.png"), "t", "accuracy", List.of(new Plots.Series("s",
+                new double[] {100, 51.2, 10.7, 1.8}, new double[] {88, 89, 88.5, 85})));
+        assertTrue(Files.exists(dir.resolve("acc.png")) && Files.exists(dir.resolve("acc.svg")));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Plots.lineAgainstWeightsRemaining(dir.resolve("bad.png"), "t", "y", List.of(new Plots.Series("s",
+                        new double[] {0}, new double[] {1}))));
+        assertTrue(e.getMessage().contains("(0, 100]"), e.getMessage());
+    }
 
     @Test
     void aLineChartAndAHeatMapAreWrittenAsPngAndSvg() throws Exception {
