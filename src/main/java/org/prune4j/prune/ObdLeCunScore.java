@@ -1,6 +1,5 @@
 package org.prune4j.prune;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.prune4j.nn.Parameter;
 
@@ -24,15 +23,6 @@ public record ObdLeCunScore() implements Scorer {
 
     @Override
     public Map<Parameter, float[]> scores(ScoringContext ctx) {
-        Map<Parameter, float[]> h = hessianDiagonal(ctx);
-        Map<Parameter, float[]> out = new LinkedHashMap<>();
-        for (Parameter p : ctx.model().prunable()) {
-            float[] w = p.value().data(), hp = h.get(p), s = new float[w.length];
-            for (int i = 0; i < w.length; i++) {
-                s[i] = 0.5f * hp[i] * w[i] * w[i];
-            }
-            out.put(p, s);
-        }
-        return out;
+        return ObdScore.saliency(ctx, hessianDiagonal(ctx));
     }
 }

@@ -59,7 +59,11 @@ public record ObdScore(int probesPerBatch, double step) implements Scorer {
 
     @Override
     public Map<Parameter, float[]> scores(ScoringContext ctx) {
-        Map<Parameter, float[]> h = hessianDiagonal(ctx);
+        return saliency(ctx, hessianDiagonal(ctx));
+    }
+
+    /** OBD's saliency {@code h w^2 / 2} of every prunable weight, from a Hessian diagonal {@code h}. */
+    static Map<Parameter, float[]> saliency(ScoringContext ctx, Map<Parameter, float[]> h) {
         Map<Parameter, float[]> out = new LinkedHashMap<>();
         for (Parameter p : ctx.model().prunable()) {
             float[] w = p.value().data(), hp = h.get(p), s = new float[w.length];

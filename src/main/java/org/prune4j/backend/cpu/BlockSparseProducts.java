@@ -35,7 +35,7 @@ final class BlockSparseProducts {
             if (dx != null) {
                 BlockSparseKernels.inputGradient(w, values, dy, n, n, dx);
             }
-            BlockSparseKernels.weightGradient(w, dy, x, n, n, dvalues);
+            BlockWeightGradient.of(w, dy, x, n, n, dvalues);
             return;
         }
         if (n == 0) {
@@ -52,6 +52,6 @@ final class BlockSparseProducts {
         }
         float[] xt = w.packX = CpuBlockWeight.grow(w.packX, (long) w.cols * bp);
         BatchMajorSparse.packTiles(x, n, w.cols, bp, xt);
-        BlockSparseKernels.weightGradient(w, dyt, xt, bp, BatchMajorSparse.TILE, dvalues);
+        BlockWeightGradient.of(w, dyt, xt, bp, BatchMajorSparse.TILE, dvalues);
     }
 }
