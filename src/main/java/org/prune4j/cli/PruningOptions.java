@@ -7,9 +7,11 @@ import picocli.CommandLine.Option;
 
 /** The score x scope x schedule x reset options of {@code prune} (and {@code lottery}'s overrides). */
 final class PruningOptions {
-    @Option(names = "--score", description = "magnitude, random, obd (OBD with Hutchinson's estimate of the Hessian "
-            + "diagonal), obd-lecun (OBD as LeCun et al. 1990 computed it: a backward pass of diagonal second "
-            + "derivatives), snip, grasp, synflow or bn-scale (channels by their BatchNorm scale).")
+    @Option(names = "--score", description = "magnitude (Han et al. 2015; Frankle & Carbin 2019), random, obd "
+            + "(Optimal Brain Damage, LeCun et al. 1990, with Hutchinson's estimate of the Hessian diagonal), obd-lecun "
+            + "(OBD as LeCun et al. computed it: a backward pass of diagonal second derivatives), snip (Lee et al. "
+            + "2019), grasp (Wang et al. 2020, at their softmax temperature 200), synflow (Tanaka et al. 2020) or "
+            + "bn-scale (network slimming, Liu et al. 2017: channels by their BatchNorm scale).")
     String score;
 
     @Option(names = "--scope", description = "layerwise, global, erk, or han: Han et al. 2015's per-layer threshold "
