@@ -89,6 +89,7 @@ final class ExperimentCommands {
                     : "CSR below density " + policy.sparseBelowDensity() + " (" + policy.source() + ")"));
             ExperimentRunner.Outcome out = new ExperimentRunner(backend, policy, bars, ExperimentCommands::log)
                     .acceptChanges(o.acceptChanges).fallback(fallback).strictResume(!o.resumeOrStart)
+                    .latency(o.latency ? new int[] {1, 256} : new int[0])
                     .run(settings, Path.of(o.out), o.resume || o.resumeOrStart);
             System.out.println();
             System.out.printf("%-6s %-10s %-34s %9s %10s %9s %9s%n", "round", "branch", "method", "weights", "early-stop",

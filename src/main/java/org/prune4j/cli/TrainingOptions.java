@@ -91,6 +91,10 @@ final class TrainingOptions {
             + "goes on there.")
     String fallback;
 
+    @Option(names = "--latency", description = "After each round, time inference at batch 1 and 256 on the run's "
+            + "backend (each layer on its faster forward kernel, against all dense) into results.json and .csv.")
+    boolean latency;
+
     @Option(names = "--accept-changes", description = "Let --resume go on with another backend or other kernel "
             + "thresholds than the run started with (recorded in environment.json); by default that is refused, "
             + "since it mixes two setups' numerics in one result.")

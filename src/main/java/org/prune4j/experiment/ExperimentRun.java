@@ -46,6 +46,8 @@ import org.prune4j.train.Trainer;
  */
 final class ExperimentRun implements AutoCloseable {
     static final String MAIN = ExperimentRunner.MAIN;
+    /** Timed forward passes per configuration and round of a latency measurement. */
+    private static final int LATENCY_RUNS = 10;
 
     /** A finished main branch: its result and the trained state its checkpoint holds. */
     record MainRound(RoundResult result, ModelState state) {
@@ -56,6 +58,7 @@ final class ExperimentRun implements AutoCloseable {
     private final Progress progress;
     final Consumer<String> log;
     private final boolean acceptChanges;
+    private final int[] latencyBatches;
     private final ExperimentRunner.Fallback fallback;
     private Backend opened;
 
@@ -77,6 +80,7 @@ final class ExperimentRun implements AutoCloseable {
         this.progress = runner.progress;
         this.log = runner.log;
         this.acceptChanges = runner.acceptChanges;
+        this.latencyBatches = runner.latencyBatches;
         this.fallback = runner.fallback;
         this.s = s;
         this.dir = dir;
@@ -339,6 +343,14 @@ final class ExperimentRun implements AutoCloseable {
             t = new Trainer(backend, progress).train(trained, s.optimiser(), s.roundLearningRate(r), data, cfg, task,
                     hooks);
         }
+        // inference as deployed: the compacted network for channel rounds, each layer on the
+        // kernel that measures faster for its forward product at that batch
+        List<org.prune4j.bench.InferenceBench.Row> latency = latencyBatches.length == 0 ? null
+                : org.prune4j.bench.InferenceBench.run(backend, trained, latencyBatches, LATENCY_RUNS,
+                        line -> log.accept("round " + r + " " + branch + " inference: " + line));
+        if (latency != null) {
+            trained.release();
+        }
         if (trained != model) {
             compaction.copyBackInto(model);
         }
@@ -347,7 +359,8 @@ final class ExperimentRun implements AutoCloseable {
             layers.put(w.name(), w.density());
         }
         RoundResult res = new RoundResult(r, branch, method.get(), layers, model.aliveWeights(), model.weightCount(),
-                model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve(), NetworkCost.of(model));
+                model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve(), NetworkCost.of(model),
+                latency);
         log.accept(String.format("round %d %-9s %6.2f%% weights: test %.2f%% at early stop (iteration %d), final"
                 + " %.2f%%, %.0f s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
                 res.earlyStop().iteration(), 100 * res.last().testAccuracy(), res.seconds()));

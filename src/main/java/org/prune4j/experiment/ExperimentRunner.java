@@ -40,6 +40,7 @@ public final class ExperimentRunner {
     final Progress progress;
     final Consumer<String> log;
     boolean acceptChanges;
+    int[] latencyBatches = new int[0];
     boolean strictResume = true;
     Fallback fallback;
 
@@ -55,6 +56,12 @@ public final class ExperimentRunner {
      * started with (the change is recorded in environment.json and results.json); by default it
      * refuses, since that mixes the numerics of two setups in one result.
      */
+    /** Batch sizes whose inference latency each round measures after training; empty: none (the default). */
+    public ExperimentRunner latency(int... batches) {
+        this.latencyBatches = batches.clone();
+        return this;
+    }
+
     public ExperimentRunner acceptChanges(boolean accept) {
         this.acceptChanges = accept;
         return this;

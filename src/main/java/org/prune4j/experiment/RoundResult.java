@@ -7,19 +7,31 @@ import org.prune4j.train.EvalPoint;
 /**
  * One trained (or only evaluated) network of an experiment: its round and branch, how many
  * weights it keeps per layer and in total, the early-stopping point and the last evaluation,
- * the wall time, the whole evaluation curve, and what an example costs it (absent in results
- * written before costs were recorded).
+ * the wall time, the whole evaluation curve, what an example costs it (absent in results
+ * written before costs were recorded), and, when asked for ({@code --latency}), its measured
+ * inference latency per batch size on the run's backend.
  */
 public record RoundResult(int round, String branch, String method, Map<String, Double> layerDensity,
         long weightsRemaining, long weightsTotal, double density, EvalPoint earlyStop, EvalPoint last, double seconds,
         List<String> kernels, List<EvalPoint> curve,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        org.prune4j.nn.NetworkCost cost) {
+        org.prune4j.nn.NetworkCost cost,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        List<org.prune4j.bench.InferenceBench.Row> latency) {
 
     public RoundResult {
+        latency = latency == null ? null : List.copyOf(latency);
         layerDensity = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(layerDensity));
         kernels = List.copyOf(kernels);
         curve = List.copyOf(curve);
+    }
+
+    /** A result without a latency measurement. */
+    public RoundResult(int round, String branch, String method, Map<String, Double> layerDensity,
+            long weightsRemaining, long weightsTotal, double density, EvalPoint earlyStop, EvalPoint last,
+            double seconds, List<String> kernels, List<EvalPoint> curve, org.prune4j.nn.NetworkCost cost) {
+        this(round, branch, method, layerDensity, weightsRemaining, weightsTotal, density, earlyStop, last, seconds,
+                kernels, curve, cost, null);
     }
 
     /** A result without a cost. */
@@ -27,6 +39,6 @@ public record RoundResult(int round, String branch, String method, Map<String, D
             long weightsRemaining, long weightsTotal, double density, EvalPoint earlyStop, EvalPoint last,
             double seconds, List<String> kernels, List<EvalPoint> curve) {
         this(round, branch, method, layerDensity, weightsRemaining, weightsTotal, density, earlyStop, last, seconds,
-                kernels, curve, null);
+                kernels, curve, null, null);
     }
 }

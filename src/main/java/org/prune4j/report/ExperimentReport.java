@@ -72,7 +72,11 @@ public final class ExperimentReport {
         rows.forEach(r -> layers.addAll(r.layerDensity().keySet()));
         StringBuilder sb = new StringBuilder("round,branch,method,weights_remaining,weights_total,percent_remaining");
         layers.forEach(l -> sb.append(",density_").append(l));
-        sb.append(",early_stop_iteration,early_stop_val_loss,early_stop_test_accuracy,final_test_accuracy,seconds\n");
+        List<Integer> batches = rows.stream().filter(r -> r.latency() != null).flatMap(r -> r.latency().stream())
+                .map(org.prune4j.bench.InferenceBench.Row::batch).distinct().sorted().toList();
+        sb.append(",early_stop_iteration,early_stop_val_loss,early_stop_test_accuracy,final_test_accuracy,seconds");
+        batches.forEach(b -> sb.append(",latency_ms_batch_").append(b).append(",dense_latency_ms_batch_").append(b));
+        sb.append('\n');
         for (RoundResult r : rows) {
             sb.append(r.round()).append(',').append(r.branch()).append(',').append(quote(r.method())).append(',')
                     .append(r.weightsRemaining()).append(',').append(r.weightsTotal()).append(',')
@@ -84,7 +88,14 @@ public final class ExperimentReport {
             EvalPoint e = r.earlyStop();
             sb.append(',').append(e.iteration()).append(',').append(fmt(e.valLoss())).append(',')
                     .append(fmt(e.testAccuracy())).append(',').append(fmt(r.last().testAccuracy())).append(',')
-                    .append(String.format(Locale.ROOT, "%.1f", r.seconds())).append('\n');
+                    .append(String.format(Locale.ROOT, "%.1f", r.seconds()));
+            for (int b : batches) {
+                var row = r.latency() == null ? null
+                        : r.latency().stream().filter(x -> x.batch() == b).findFirst().orElse(null);
+                sb.append(',').append(row == null ? "" : String.format(Locale.ROOT, "%.4f", row.chosenMs())).append(',')
+                        .append(row == null ? "" : String.format(Locale.ROOT, "%.4f", row.denseMs()));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }
