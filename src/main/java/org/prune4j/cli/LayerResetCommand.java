@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
                 + "accuracy. Writes layer-reset.json, .csv, .md and a heat map (.png) into <out>/layer-reset-<model>-"
                 + "<hash>; with --resume-or-start a finished measurement is redrawn, not redone.")
 public final class LayerResetCommand implements Callable<Integer> {
-    private static final List<String> IGNORED = List.of("--seeds", "--resume", "--sparse-below", "--calibration",
-            "--step-calibration", "--fallback", "--accept-changes");
+    private static final List<String> IGNORED = List.of("--seeds", "--resume", "--latency", "--sparse-below",
+            "--calibration", "--step-calibration", "--fallback", "--accept-changes");
 
     @Spec
     CommandSpec spec;

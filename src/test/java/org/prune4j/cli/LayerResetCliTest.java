@@ -43,6 +43,8 @@ class LayerResetCliTest {
         CliRun r = CliRun.of("layer-reset", "--seeds", "3", "--out", dir.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--seeds does not apply to layer-reset"), r.err());
+        r = CliRun.of("layer-reset", "--latency", "--out", dir.toString());
+        assertTrue(r.err().contains("--latency does not apply to layer-reset"), r.err());
         r = CliRun.of("layer-reset", "--iterations", "100", "--checkpoints", "0,100", "--out", dir.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--checkpoints must lie in [0, --iterations)"), r.err());
