@@ -58,6 +58,18 @@ public final class ExperimentReport {
                     + ": test accuracy at early stopping", "test accuracy (%)", accuracySeries(trained));
             List<RoundResult> untrained = rows.stream().filter(r -> r.round() > 0 && r.earlyStop().iteration() == 0)
                     .toList();
+            Plots.lineAgainstWeightsRemaining(dir.resolve("early-stop.png"), settings.model()
+                    + ": early-stopping iteration", "iteration of the lowest validation loss",
+                    earlyStopSeries(trained));
+            List<RoundResult> main = rows.stream().filter(r -> r.branch().equals("main")).toList();
+            List<String> layers = main.get(0).layerDensity().keySet().stream().toList();
+            Map<String, double[]> bars = new LinkedHashMap<>();
+            for (RoundResult r : main) {
+                bars.put(String.format(Locale.ROOT, "round %d (%.1f%%)", r.round(), 100 * r.density()),
+                        layers.stream().mapToDouble(l -> 100 * r.layerDensity().getOrDefault(l, 1.0)).toArray());
+            }
+            Plots.bars(dir.resolve("layers.png"), settings.model() + ": weights kept per layer, main branch", "layer",
+                    "weights kept (%)", layers, bars);
             if (!untrained.isEmpty()) {
                 Plots.lineAgainstWeightsRemaining(dir.resolve("untrained.png"), settings.model()
                         + ": masks evaluated without training", "test accuracy (%)", accuracySeries(untrained));
@@ -112,6 +124,19 @@ public final class ExperimentReport {
                 pts.put(100 * dense.density(), 100 * dense.earlyStop().testAccuracy());
             }
             pts.put(100 * r.density(), 100 * r.earlyStop().testAccuracy());
+        }
+        List<Plots.Series> out = new ArrayList<>();
+        byMethod.forEach((m, pts) -> out.add(Plots.series(m, pts)));
+        return out;
+    }
+
+    /** Each trained branch's early-stopping iteration against its weights remaining. */
+    private static List<Plots.Series> earlyStopSeries(List<RoundResult> rows) {
+        Map<String, Map<Double, Double>> byMethod = new LinkedHashMap<>();
+        for (RoundResult r : rows) {
+            byMethod.computeIfAbsent(r.round() == 0 ? "dense" : r.method(),
+                    k -> new TreeMap<>(Comparator.reverseOrder())).put(100 * r.density(), (double) r.earlyStop()
+                            .iteration());
         }
         List<Plots.Series> out = new ArrayList<>();
         byMethod.forEach((m, pts) -> out.add(Plots.series(m, pts)));

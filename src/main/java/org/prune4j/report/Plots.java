@@ -129,6 +129,25 @@ public final class Plots {
         return new java.math.BigDecimal(r).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
+    /**
+     * Grouped bars: one group per category (a layer), one bar per series (a round), each series
+     * holding a value per category.
+     */
+    public static void bars(Path file, String title, String xLabel, String yLabel, List<String> categories,
+            Map<String, double[]> series) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(900).height(560)
+                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        series.forEach((name, values) -> {
+            if (values.length != categories.size()) {
+                throw new IllegalArgumentException(name + ": " + values.length + " values for " + categories.size()
+                        + " categories");
+            }
+            chart.addSeries(name, categories, java.util.Arrays.stream(values).boxed().toList());
+        });
+        save(chart, file);
+    }
+
     /** Points without lines on log-log axes, except series named "roofline...", drawn as lines. */
     public static void scatter(Path file, String title, String xLabel, String yLabel, List<Series> series) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)

@@ -41,6 +41,11 @@ class HanPipelineCliTest {
         assertTrue(d1 > 0.25 && d1 < 0.6, "round 1 density " + d1);
         assertTrue(d2 < d1, "the second round re-measures and prunes further: " + d1 + " -> " + d2);
         assertTrue(results.get(1).get("method").asText().contains("han"), results.get(1).toString());
+        if (org.prune4j.report.Plots.available()) {
+            for (String chart : new String[] {"accuracy", "early-stop", "layers", "curves"}) {
+                assertTrue(Files.exists(run.resolve(chart + ".png")) && Files.exists(run.resolve(chart + ".svg")), chart);
+            }
+        }
     }
 
     @Test

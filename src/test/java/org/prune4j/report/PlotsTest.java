@@ -33,13 +33,18 @@ class PlotsTest {
     }
 
     @Test
-    void aLineChartAndAHeatMapAreWrittenAsPngAndSvg() throws Exception {
+    void lineBarAndHeatMapChartsAreWrittenAsPngAndSvg() throws Exception {
         assumeTrue(Plots.available(), "charting libraries not on the class path");
         Plots.line(dir.resolve("line.png"), "t", "x", "y", List.of(new Plots.Series("s", new double[] {1, 2},
                 new double[] {3, 4})), false);
         Plots.heatMap(dir.resolve("heat.png"), "t", "x", "y", List.of("a", "b"), List.of("r1", "r2"),
                 new double[][] {{1, 2}, {3, Double.NaN}}, 0, 4);
-        for (String name : new String[] {"line", "heat"}) {
+        Plots.bars(dir.resolve("bars.png"), "t", "layer", "kept (%)", List.of("fc1", "fc2"),
+                new java.util.LinkedHashMap<>(java.util.Map.of("round 0", new double[] {100, 100})));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Plots.bars(
+                dir.resolve("bad.png"), "t", "x", "y", List.of("a", "b"), java.util.Map.of("r", new double[] {1})));
+        assertTrue(e.getMessage().contains("1 values for 2 categories"), e.getMessage());
+        for (String name : new String[] {"line", "heat", "bars"}) {
             byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
             assertTrue(png.length > 8 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', name + ".png is a PNG");
             String svg = Files.readString(dir.resolve(name + ".svg"));
