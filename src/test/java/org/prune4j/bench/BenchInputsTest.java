@@ -104,7 +104,8 @@ class BenchInputsTest {
         Process p = ChildJvm.cli(tmp, "1g", "bench", "--quick", "--structures", "csr,bsr4,bsr8,2:4", "--runs", "3",
                 "--out", out.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("bench.log").toFile())
                 .start();
-        long deadline = System.currentTimeMillis() + 60_000;
+        // generous: on a loaded 2-core machine the child's JIT warm-up alone has taken a minute
+        long deadline = System.currentTimeMillis() + 240_000;
         try {
             while (System.currentTimeMillis() < deadline && p.isAlive()
                     && (!Files.exists(partial) || Files.readAllLines(partial).size() < 4)) {
