@@ -15,9 +15,7 @@ import org.prune4j.experiment.Json;
 import org.prune4j.experiment.LayerReset;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.ModelState;
-import org.prune4j.nn.Models;
 import org.prune4j.report.LayerResetReport;
-import org.prune4j.tensor.Rng;
 import org.prune4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,7 +81,7 @@ public final class LayerResetCommand implements Callable<Integer> {
         ImageData data = s.loadData();
         try (Backend backend = Backends.open(options.backend); ProgressBars bars = new ProgressBars()) {
             ExperimentCommands.log("backend " + backend.description());
-            Model model = model(s, data, 1);
+            Model model = s.newModel(data, 1);
             Map<Long, ModelState> states = new TreeMap<>();
             if (its.contains(0L)) {
                 states.put(0L, model.state());
@@ -96,35 +94,11 @@ public final class LayerResetCommand implements Callable<Integer> {
             new Trainer(backend, bars).train(model, s.optimiser(), s.learningRateSchedule(), data, s.trainConfig(),
                     "training " + s.model(), List.of(keep));
             ModelState trained = model.state();
-            ModelState fresh = model(s, data, 2).state();
+            ModelState fresh = s.newModel(data, 2).state();
             LayerReset r = LayerReset.measure(model, trained, states, fresh, data.test(), backend);
             LayerResetReport.write(r, dir, heading).forEach(p -> ExperimentCommands.log("wrote " + p));
-            System.out.print(LayerResetReportTable.of(r));
+            System.out.print(LayerResetReport.markdown(r, heading));
         }
         return 0;
-    }
-
-    /** The run's network; stream 1 is the initialisation a train run of these settings starts from. */
-    private static Model model(ExperimentSettings s, ImageData data, int stream) {
-        return Models.create(s.model(), data.train().channels(), data.train().height(), data.train().width(),
-                data.train().classes(), new Rng(s.seed()).split(stream));
-    }
-
-    /** The table on standard output. */
-    private static final class LayerResetReportTable {
-        static String of(LayerReset r) {
-            StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%ntrained: %.2f%%%n%-8s",
-                    100 * r.trained(), "layer"));
-            r.checkpoints().forEach(c -> b.append(String.format("%9s", "it " + c)));
-            b.append(String.format("%9s%n", "random"));
-            for (int i = 0; i < r.layers().size(); i++) {
-                b.append(String.format("%-8s", r.layers().get(i)));
-                for (double v : r.reinitialised()[i]) {
-                    b.append(String.format(java.util.Locale.ROOT, "%8.2f%%", 100 * v));
-                }
-                b.append(String.format(java.util.Locale.ROOT, "%8.2f%%%n", 100 * r.rerandomised()[i]));
-            }
-            return b.toString();
-        }
     }
 }

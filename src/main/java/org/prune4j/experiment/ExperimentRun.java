@@ -18,7 +18,6 @@ import org.prune4j.nn.KernelPolicy;
 import org.prune4j.nn.LayerShape;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.ModelState;
-import org.prune4j.nn.Models;
 import org.prune4j.nn.NetworkCost;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.WeightedLayer;
@@ -33,6 +32,7 @@ import org.prune4j.report.ExperimentReport;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.train.Distillation;
+import org.prune4j.train.Objective;
 import org.prune4j.train.Progress;
 import org.prune4j.train.ScaleL1Penalty;
 import org.prune4j.train.TrainConfig;
@@ -154,8 +154,7 @@ final class ExperimentRun implements AutoCloseable {
     }
 
     private Model newModel() {
-        return Models.create(s.model(), data.train().channels(), data.train().height(), data.train().width(),
-                data.train().classes(), new Rng(s.seed()).split(1));
+        return s.newModel(data, 1);
     }
 
     /** Round r's main branch: read back when its result and checkpoint are intact, else (re)done by {@code work}. */
@@ -333,15 +332,16 @@ final class ExperimentRun implements AutoCloseable {
             kernelsLoggedRound = r;
         }
         String task = String.format("round %d %s %.1f%%", r, branch, 100 * model.density());
+        Distillation distillation = p != null && p.distill() != null && r >= 1
+                ? new Distillation(teacher(), p.distill().temperature(), p.distill().weight()) : null;
         TrainResult t;
-        if (p != null && p.distill() != null && r >= 1) {
-            try (Distillation d = new Distillation(teacher(), p.distill().temperature(), p.distill().weight())) {
-                t = new Trainer(backend, progress).train(trained, s.optimiser(), s.roundLearningRate(r), data, cfg,
-                        task, hooks, d);
-            }
-        } else {
+        try {
             t = new Trainer(backend, progress).train(trained, s.optimiser(), s.roundLearningRate(r), data, cfg, task,
-                    hooks);
+                    hooks, distillation != null ? distillation : Objective.CROSS_ENTROPY);
+        } finally {
+            if (distillation != null) {
+                distillation.close();
+            }
         }
         // inference as deployed: the compacted network for channel rounds, each layer on the
         // kernel that measures faster for its forward product at that batch

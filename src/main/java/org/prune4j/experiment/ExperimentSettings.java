@@ -11,7 +11,10 @@ import java.util.List;
 import org.prune4j.data.ImageData;
 import org.prune4j.dynamic.SparseTrainingSettings;
 import org.prune4j.nn.LearningRate;
+import org.prune4j.nn.Model;
+import org.prune4j.nn.Models;
 import org.prune4j.nn.Optimizer;
+import org.prune4j.tensor.Rng;
 import org.prune4j.train.TrainConfig;
 
 /**
@@ -159,6 +162,16 @@ public record ExperimentSettings(String kind, String model, String data, int val
             return sparseTraining.tasks() - 1;
         }
         return pruning == null ? 0 : pruning.scheduleInstance().rounds();
+    }
+
+    /**
+     * This experiment's network for {@code data}, initialised from random stream
+     * {@code stream} of its seed; stream 1 is the initialisation every run of these settings
+     * starts from, other streams are independent draws.
+     */
+    public Model newModel(ImageData data, int stream) {
+        return Models.create(model, data.train().channels(), data.train().height(), data.train().width(),
+                data.train().classes(), new Rng(seed).split(stream));
     }
 
     public TrainConfig trainConfig() {

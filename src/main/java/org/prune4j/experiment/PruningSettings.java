@@ -266,7 +266,16 @@ public record PruningSettings(String score, String scope, double outputRateScale
      */
     public String label() {
         return score + "/" + scope + "/" + (structure == null ? "" : structure + "/")
-                + (schedule.equals("gradual") ? "gradual" : reset) + (scaleL1 > 0 ? ", scale L1 " + scaleL1 : "")
+                + (schedule.equals("gradual") ? "gradual" : reset) + variants();
+    }
+
+    /**
+     * What sets a run apart beyond score, scope, schedule and reset, for labels: ", scale L1
+     * 1e-4", ", distilled (T 4.0, soft 0.9)", ", quality 1.0", ", retrain lr 1e-4 for 10000";
+     * empty when none applies.
+     */
+    public String variants() {
+        return (scaleL1 > 0 ? ", scale L1 " + scaleL1 : "")
                 + (distill == null ? "" : ", distilled (T " + distill.temperature() + ", soft " + distill.weight() + ")")
                 + (scope.equals(HAN) ? ", quality " + hanQuality : "")
                 + (retrain == null ? "" : ", retrain lr " + retrain.learningRate() + " for " + retrain.iterations());

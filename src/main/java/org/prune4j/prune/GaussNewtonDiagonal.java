@@ -7,7 +7,6 @@ import java.util.Map;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Backends;
 import org.prune4j.backend.Op;
-import org.prune4j.data.Dataset;
 import org.prune4j.nn.Conv2d;
 import org.prune4j.nn.Dropout;
 import org.prune4j.nn.Flatten;
@@ -54,26 +53,15 @@ final class GaussNewtonDiagonal {
                         + "Hessian diagonal), which works on any model");
             }
         }
-        if (ctx.data() == null) {
-            throw new IllegalArgumentException("OBD needs training data; pass a data set");
-        }
+        Gradients batches = new Gradients(ctx);
         Backend host = Backends.host();
         Map<Parameter, float[]> sum = new IdentityHashMap<>();
         for (Parameter p : model.prunable()) {
             sum.put(p, new float[p.size()]);
         }
-        Dataset train = ctx.data().train();
-        int bs = Math.min(ctx.batchSize(), train.size());
-        int[] order = new int[train.size()];
-        java.util.Arrays.setAll(order, i -> i);
-        ctx.rng().split(0xba7c).shuffle(order);
         try (Workspace ws = Workspace.caching(host)) {
-            for (int b = 0; b < ctx.batches(); b++) {
-                int[] idx = new int[bs];
-                for (int i = 0; i < bs; i++) {
-                    idx[i] = order[(b * bs + i) % order.length];
-                }
-                batch(model, host, ws, train.images(idx, 0, bs), sum, ctx.batches());
+            for (int b = 0; b < batches.batchCount(); b++) {
+                batch(model, host, ws, batches.images(b), sum, batches.batchCount());
             }
         } finally {
             model.release();

@@ -58,6 +58,12 @@ final class Gradients {
         return batches.size();
     }
 
+    /** The images of scoring batch {@code b}: every data-driven score sees the same batches. */
+    Tensor images(int b) {
+        int[] idx = batches.get(b);
+        return ctx.data().train().images(idx, 0, idx.length);
+    }
+
     /** The gradient of the mean loss of batch {@code b} at the model's present weights. */
     Map<Parameter, float[]> of(int b) {
         Model model = ctx.model();

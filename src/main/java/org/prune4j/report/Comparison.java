@@ -73,12 +73,7 @@ public final class Comparison {
 
     private static String mainLabel(ExperimentSettings s) {
         var p = s.pruning();
-        String structure = (p.structure() == null ? "" : ", " + p.structure())
-                + (p.scaleL1() > 0 ? ", scale L1 " + p.scaleL1() : "")
-                + (p.distill() == null ? "" : ", distilled T " + p.distill().temperature() + " soft "
-                        + p.distill().weight())
-                + (p.scope().equals("han") ? ", quality " + p.hanQuality() : "")
-                + (p.retrain() == null ? "" : ", retrain lr " + p.retrain().learningRate());
+        String structure = (p.structure() == null ? "" : ", " + p.structure()) + p.variants();
         if (p.structure() == null && p.score().equals("magnitude") && p.schedule().equals("iterative")
                 && p.reset().startsWith("rewind")) {
             return "lottery ticket (IMP, " + p.reset() + ")";

@@ -62,7 +62,8 @@ public final class LayerResetReport {
         }
     }
 
-    static String markdown(LayerReset r, String heading) {
+    /** The table of {@code layer-reset.md}, like the paper's figure in numbers. */
+    public static String markdown(LayerReset r, String heading) {
         StringBuilder b = new StringBuilder("# ").append(heading).append("\n\n");
         b.append(String.format(Locale.ROOT, "Test accuracy of the trained network: %.2f%%. Each cell: the test accuracy "
                 + "with that one layer reset to its parameters at that training iteration (0: the initialisation) or "

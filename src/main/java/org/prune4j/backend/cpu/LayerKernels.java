@@ -111,7 +111,8 @@ final class LayerKernels {
         stats[2] += bad;
     }
 
-    private static int label(float f, int classes, int row) {
+    /** The class index a label tensor holds for {@code row}, refused by name when it is none. */
+    static int label(float f, int classes, int row) {
         int y = (int) f;
         if (y != f || y < 0 || y >= classes) {
             throw new IllegalArgumentException("label " + f + " of row " + row + " is not a class index in 0.."

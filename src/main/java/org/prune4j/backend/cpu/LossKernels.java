@@ -23,11 +23,7 @@ final class LossKernels {
                     arg = j;
                 }
             }
-            int y = (int) labels[i];
-            if (y != labels[i] || y < 0 || y >= k) {
-                throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class index in 0.."
-                        + (k - 1));
-            }
+            int y = LayerKernels.label(labels[i], k, i);
             if (!finite) {
                 bad++;
                 if (g != null) {
