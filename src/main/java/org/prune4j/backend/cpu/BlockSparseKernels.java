@@ -52,98 +52,12 @@ final class BlockSparseKernels {
             int inBase = t * w.cols * tw, outBase = t * w.rows * tw;
             for (int bi = bounds[part]; bi < bounds[part + 1]; bi++) {
                 for (int r0 = bi * w.br; r0 < Math.min(w.rows, (bi + 1) * w.br); r0 += 4) {
-                    forwardRows(w, val, in, inBase, tw, width, bi, r0, out, outBase);
+                    sumTile(w.blockRowPtr, bi, null, w.blockColIdx, w.bc, w.cols, val, w.br * w.bc,
+                            (r0 - bi * w.br) * w.bc, w.bc, 1, in, inBase, tw, width, r0, Math.min(4, w.rows - r0),
+                            out, outBase);
                 }
             }
         });
-    }
-
-    /** Rows r0 .. r0+3 of block row bi (those that exist) for one tile. */
-    private static void forwardRows(CpuBlockWeight w, float[] val, float[] in, int inBase, int tw, int width, int bi,
-            int r0, float[] out, int outBase) {
-        int bc = w.bc, bs = w.br * bc, cols = w.cols, nr = Math.min(4, w.rows - r0);
-        int lead = (r0 - bi * w.br) * bc;
-        int[] ptr = w.blockRowPtr, idx = w.blockColIdx;
-        int s = 0;
-        for (; s + STRIP <= width; s += STRIP) {
-            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S),
-                    a03 = FloatVector.zero(S);
-            FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S),
-                    a13 = FloatVector.zero(S);
-            FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S),
-                    a23 = FloatVector.zero(S);
-            FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S),
-                    a33 = FloatVector.zero(S);
-            for (int p = ptr[bi]; p < ptr[bi + 1]; p++) {
-                int c0 = idx[p] * bc, kmax = Math.min(bc, cols - c0), vb = p * bs + lead;
-                for (int kk = 0; kk < kmax; kk++) {
-                    int xo = inBase + (c0 + kk) * tw + s;
-                    FloatVector x0 = FloatVector.fromArray(S, in, xo), x1 = FloatVector.fromArray(S, in, xo + L);
-                    FloatVector x2 = FloatVector.fromArray(S, in, xo + 2 * L);
-                    FloatVector x3 = FloatVector.fromArray(S, in, xo + 3 * L);
-                    FloatVector v = FloatVector.broadcast(S, val[vb + kk]);
-                    a00 = x0.fma(v, a00);
-                    a01 = x1.fma(v, a01);
-                    a02 = x2.fma(v, a02);
-                    a03 = x3.fma(v, a03);
-                    v = FloatVector.broadcast(S, val[vb + bc + kk]);
-                    a10 = x0.fma(v, a10);
-                    a11 = x1.fma(v, a11);
-                    a12 = x2.fma(v, a12);
-                    a13 = x3.fma(v, a13);
-                    v = FloatVector.broadcast(S, val[vb + 2 * bc + kk]);
-                    a20 = x0.fma(v, a20);
-                    a21 = x1.fma(v, a21);
-                    a22 = x2.fma(v, a22);
-                    a23 = x3.fma(v, a23);
-                    v = FloatVector.broadcast(S, val[vb + 3 * bc + kk]);
-                    a30 = x0.fma(v, a30);
-                    a31 = x1.fma(v, a31);
-                    a32 = x2.fma(v, a32);
-                    a33 = x3.fma(v, a33);
-                }
-            }
-            // Stored in place: a vector handed to a call C2 does not inline is boxed, and then
-            // every accumulator update above allocates.
-            int o = outBase + r0 * tw + s;
-            a00.intoArray(out, o);
-            a01.intoArray(out, o + L);
-            a02.intoArray(out, o + 2 * L);
-            a03.intoArray(out, o + 3 * L);
-            if (nr > 1) {
-                o += tw;
-                a10.intoArray(out, o);
-                a11.intoArray(out, o + L);
-                a12.intoArray(out, o + 2 * L);
-                a13.intoArray(out, o + 3 * L);
-            }
-            if (nr > 2) {
-                o += tw;
-                a20.intoArray(out, o);
-                a21.intoArray(out, o + L);
-                a22.intoArray(out, o + 2 * L);
-                a23.intoArray(out, o + 3 * L);
-            }
-            if (nr > 3) {
-                o += tw;
-                a30.intoArray(out, o);
-                a31.intoArray(out, o + L);
-                a32.intoArray(out, o + 2 * L);
-                a33.intoArray(out, o + 3 * L);
-            }
-        }
-        for (int j = s; j < width; j++) {
-            for (int i = 0; i < nr; i++) {
-                float sum = 0f;
-                for (int p = ptr[bi]; p < ptr[bi + 1]; p++) {
-                    int c0 = idx[p] * bc, kmax = Math.min(bc, cols - c0), vb = p * bs + lead + i * bc;
-                    for (int kk = 0; kk < kmax; kk++) {
-                        sum = Math.fma(in[inBase + (c0 + kk) * tw + j], val[vb + kk], sum);
-                    }
-                }
-                out[outBase + (r0 + i) * tw + j] = sum;
-            }
-        }
     }
 
     /** {@code dx} ({@code w.cols} features) {@code = W^T dy} ({@code w.rows} features), both tiled alike. */
@@ -161,18 +75,26 @@ final class BlockSparseKernels {
             int dyBase = t * w.rows * tw, dxBase = t * w.cols * tw;
             for (int bj = bounds[part]; bj < bounds[part + 1]; bj++) {
                 for (int c0 = bj * w.bc; c0 < Math.min(w.cols, (bj + 1) * w.bc); c0 += 4) {
-                    gradientColumns(w, val, dy, dyBase, tw, width, bj, c0, dx, dxBase);
+                    sumTile(w.blockColPtr, bj, w.colBlock, w.colBlockRow, w.br, w.rows, val, w.br * w.bc,
+                            c0 - bj * w.bc, 1, w.bc, dy, dyBase, tw, width, c0, Math.min(4, w.cols - c0), dx, dxBase);
                 }
             }
         });
     }
 
-    /** Input columns c0 .. c0+3 of block column bj (those that exist) for one tile. */
-    private static void gradientColumns(CpuBlockWeight w, float[] val, float[] dy, int dyBase, int tw, int width,
-            int bj, int c0, float[] dx, int dxBase) {
-        int br = w.br, bc = w.bc, bs = br * bc, rows = w.rows, nc = Math.min(4, w.cols - c0);
-        int lead = c0 - bj * bc;
-        int[] ptr = w.blockColPtr, blockRow = w.colBlockRow, block = w.colBlock;
+    /**
+     * Four outputs {@code o0 ..} (the first {@code nOut} are written) of one tile: output i is
+     * the sum, over the blocks q of group g ({@code ptr[g] .. ptr[g+1]}) and the k inside each
+     * block, of {@code val[block * bs + lead + i * oStride + k * kStride]} times input feature
+     * {@code inBlock[q] * inSide + k}. The forward product walks a block row (a block's inputs
+     * are its columns); the input gradient walks a block column of the same storage with the
+     * strides swapped (a block's inputs are its rows), so one register tile serves both.
+     *
+     * @param blocks each entry's block in storage order, or null when entry q is block q
+     */
+    private static void sumTile(int[] ptr, int g, int[] blocks, int[] inBlock, int inSide, int inLimit, float[] val,
+            int bs, int lead, int oStride, int kStride, float[] in, int inBase, int tw, int width, int o0, int nOut,
+            float[] out, int outBase) {
         int s = 0;
         for (; s + STRIP <= width; s += STRIP) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S),
@@ -183,73 +105,78 @@ final class BlockSparseKernels {
                     a23 = FloatVector.zero(S);
             FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S),
                     a33 = FloatVector.zero(S);
-            for (int q = ptr[bj]; q < ptr[bj + 1]; q++) {
-                int r0 = blockRow[q] * br, kmax = Math.min(br, rows - r0), vb = block[q] * bs + lead;
+            for (int q = ptr[g]; q < ptr[g + 1]; q++) {
+                int first = inBlock[q] * inSide, kmax = Math.min(inSide, inLimit - first);
+                int vb = (blocks == null ? q : blocks[q]) * bs + lead;
                 for (int kk = 0; kk < kmax; kk++) {
-                    int yo = dyBase + (r0 + kk) * tw + s, vo = vb + kk * bc;
-                    FloatVector d0 = FloatVector.fromArray(S, dy, yo), d1 = FloatVector.fromArray(S, dy, yo + L);
-                    FloatVector d2 = FloatVector.fromArray(S, dy, yo + 2 * L);
-                    FloatVector d3 = FloatVector.fromArray(S, dy, yo + 3 * L);
+                    int xo = inBase + (first + kk) * tw + s, vo = vb + kk * kStride;
+                    FloatVector x0 = FloatVector.fromArray(S, in, xo), x1 = FloatVector.fromArray(S, in, xo + L);
+                    FloatVector x2 = FloatVector.fromArray(S, in, xo + 2 * L);
+                    FloatVector x3 = FloatVector.fromArray(S, in, xo + 3 * L);
                     FloatVector v = FloatVector.broadcast(S, val[vo]);
-                    a00 = d0.fma(v, a00);
-                    a01 = d1.fma(v, a01);
-                    a02 = d2.fma(v, a02);
-                    a03 = d3.fma(v, a03);
-                    v = FloatVector.broadcast(S, val[vo + 1]);
-                    a10 = d0.fma(v, a10);
-                    a11 = d1.fma(v, a11);
-                    a12 = d2.fma(v, a12);
-                    a13 = d3.fma(v, a13);
-                    v = FloatVector.broadcast(S, val[vo + 2]);
-                    a20 = d0.fma(v, a20);
-                    a21 = d1.fma(v, a21);
-                    a22 = d2.fma(v, a22);
-                    a23 = d3.fma(v, a23);
-                    v = FloatVector.broadcast(S, val[vo + 3]);
-                    a30 = d0.fma(v, a30);
-                    a31 = d1.fma(v, a31);
-                    a32 = d2.fma(v, a32);
-                    a33 = d3.fma(v, a33);
+                    a00 = x0.fma(v, a00);
+                    a01 = x1.fma(v, a01);
+                    a02 = x2.fma(v, a02);
+                    a03 = x3.fma(v, a03);
+                    v = FloatVector.broadcast(S, val[vo + oStride]);
+                    a10 = x0.fma(v, a10);
+                    a11 = x1.fma(v, a11);
+                    a12 = x2.fma(v, a12);
+                    a13 = x3.fma(v, a13);
+                    v = FloatVector.broadcast(S, val[vo + 2 * oStride]);
+                    a20 = x0.fma(v, a20);
+                    a21 = x1.fma(v, a21);
+                    a22 = x2.fma(v, a22);
+                    a23 = x3.fma(v, a23);
+                    v = FloatVector.broadcast(S, val[vo + 3 * oStride]);
+                    a30 = x0.fma(v, a30);
+                    a31 = x1.fma(v, a31);
+                    a32 = x2.fma(v, a32);
+                    a33 = x3.fma(v, a33);
                 }
             }
-            int o = dxBase + c0 * tw + s;
-            a00.intoArray(dx, o);
-            a01.intoArray(dx, o + L);
-            a02.intoArray(dx, o + 2 * L);
-            a03.intoArray(dx, o + 3 * L);
-            if (nc > 1) {
+            // Stored in place: a vector handed to a call C2 does not inline is boxed, and then
+            // every accumulator update above allocates.
+            int o = outBase + o0 * tw + s;
+            a00.intoArray(out, o);
+            a01.intoArray(out, o + L);
+            a02.intoArray(out, o + 2 * L);
+            a03.intoArray(out, o + 3 * L);
+            if (nOut > 1) {
                 o += tw;
-                a10.intoArray(dx, o);
-                a11.intoArray(dx, o + L);
-                a12.intoArray(dx, o + 2 * L);
-                a13.intoArray(dx, o + 3 * L);
+                a10.intoArray(out, o);
+                a11.intoArray(out, o + L);
+                a12.intoArray(out, o + 2 * L);
+                a13.intoArray(out, o + 3 * L);
             }
-            if (nc > 2) {
+            if (nOut > 2) {
                 o += tw;
-                a20.intoArray(dx, o);
-                a21.intoArray(dx, o + L);
-                a22.intoArray(dx, o + 2 * L);
-                a23.intoArray(dx, o + 3 * L);
+                a20.intoArray(out, o);
+                a21.intoArray(out, o + L);
+                a22.intoArray(out, o + 2 * L);
+                a23.intoArray(out, o + 3 * L);
             }
-            if (nc > 3) {
+            if (nOut > 3) {
                 o += tw;
-                a30.intoArray(dx, o);
-                a31.intoArray(dx, o + L);
-                a32.intoArray(dx, o + 2 * L);
-                a33.intoArray(dx, o + 3 * L);
+                a30.intoArray(out, o);
+                a31.intoArray(out, o + L);
+                a32.intoArray(out, o + 2 * L);
+                a33.intoArray(out, o + 3 * L);
             }
         }
         for (int j = s; j < width; j++) {
-            for (int i = 0; i < nc; i++) {
+            for (int i = 0; i < nOut; i++) {
                 float sum = 0f;
-                for (int q = ptr[bj]; q < ptr[bj + 1]; q++) {
-                    int r0 = blockRow[q] * br, kmax = Math.min(br, rows - r0), vb = block[q] * bs + lead + i;
+                for (int q = ptr[g]; q < ptr[g + 1]; q++) {
+                    int first = inBlock[q] * inSide, kmax = Math.min(inSide, inLimit - first);
+                    int vb = (blocks == null ? q : blocks[q]) * bs + lead + i * oStride;
                     for (int kk = 0; kk < kmax; kk++) {
-                        sum = Math.fma(dy[dyBase + (r0 + kk) * tw + j], val[vb + kk * bc], sum);
+                        sum = Math.fma(in[inBase + (first + kk) * tw + j], val[vb + kk * kStride], sum);
                     }
                 }
-                dx[dxBase + (c0 + i) * tw + j] = sum;
+                out[outBase + (o0 + i) * tw + j] = sum;
             }
         }
     }
+
 }
