@@ -80,38 +80,44 @@ P4J_KERNEL void p4j_transpose_batched(int rows, int cols, const float* __restric
   }
 }
 
-// Feature-major im2col: cols[(ch, ky, kx)][(img, oy, ox)] = x[img][ch][oy + ky - pad][ox + kx - pad],
-// zero off the image. Consecutive threads take consecutive output pixels, so both sides coalesce.
-P4J_KERNEL void p4j_im2col(int n, int c, int h, int w, int k, int pad, const float* __restrict__ x,
+// Feature-major im2col: cols[(ch, ky, kx)][(img, oy, ox)] = x[img][ch][oy * stride + ky - pad][ox * stride + kx - pad],
+// zero off the image. Consecutive threads take consecutive output pixels, so both sides coalesce (strided
+// reads at stride 2, for the few downsampling convolutions of a residual network).
+P4J_KERNEL void p4j_im2col(int n, int c, int h, int w, int k, int pad, int stride, const float* __restrict__ x,
                            float* __restrict__ cols) {
-  const int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  const int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
   const long long pixels = (long long)n * oh * ow;
   P4J_TRAIN_FOR(e, (long long)c * k * k * pixels) {
     long long pix = e % pixels;
     int row = (int)(e / pixels);
     int ox = (int)(pix % ow), oy = (int)((pix / ow) % oh), img = (int)(pix / ((long long)ow * oh));
     int kx = row % k, ky = (row / k) % k, ch = row / (k * k);
-    int iy = oy + ky - pad, ix = ox + kx - pad;
+    int iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
     cols[e] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(((size_t)img * c + ch) * h + iy) * w + ix] : 0.f;
   }
 }
 
-// The adjoint of im2col as a gather: each input pixel sums the column entries that read it, so no
-// two threads write one address and the sum order is fixed.
-P4J_KERNEL void p4j_col2im(int n, int c, int h, int w, int k, int pad, const float* __restrict__ cols,
+// The adjoint of im2col as a gather: each input pixel sums the column entries that read it (the output
+// pixels whose window, moved by the stride, covers it), so no two threads write one address and the sum
+// order is fixed.
+P4J_KERNEL void p4j_col2im(int n, int c, int h, int w, int k, int pad, int stride, const float* __restrict__ cols,
                            float* __restrict__ dx) {
-  const int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  const int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
   const long long pixels = (long long)n * oh * ow;
   P4J_TRAIN_FOR(e, (long long)n * c * h * w) {
     int ix = (int)(e % w), iy = (int)((e / w) % h), ch = (int)((e / ((long long)w * h)) % c);
     int img = (int)(e / ((long long)w * h * c));
     float s = 0.f;
     for (int ky = 0; ky < k; ky++) {
-      int oy = iy + pad - ky;
-      if (oy < 0 || oy >= oh) continue;
+      int ty = iy + pad - ky;
+      if (ty < 0 || ty % stride != 0) continue;
+      int oy = ty / stride;
+      if (oy >= oh) continue;
       for (int kx = 0; kx < k; kx++) {
-        int ox = ix + pad - kx;
-        if (ox < 0 || ox >= ow) continue;
+        int tx = ix + pad - kx;
+        if (tx < 0 || tx % stride != 0) continue;
+        int ox = tx / stride;
+        if (ox >= ow) continue;
         s += cols[(size_t)((ch * k + ky) * k + kx) * pixels + ((size_t)img * oh + oy) * ow + ox];
       }
     }

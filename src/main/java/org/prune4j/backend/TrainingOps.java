@@ -89,18 +89,18 @@ public interface TrainingOps {
     // ---- convolution -------------------------------------------------------------------
 
     /**
-     * Unfolds {@code x} (n x C x H x W) for a k x k stride-1 convolution with zero padding,
+     * Unfolds {@code x} (n x C x H x W) for a k x k convolution with zero padding and a stride,
      * feature-major: {@code cols} is (C * k * k) x (n * OH * OW), rows ordered (channel, ky, kx),
      * columns (image, oy, ox). Each row is runs of whole input rows, so the unfold is copies.
      */
     @Requires(Feature.CONV)
-    default void im2col(Tensor x, int k, int pad, Tensor cols) {
+    default void im2col(Tensor x, int k, int pad, int stride, Tensor cols) {
         throw Unsupported.of(name(), Feature.CONV, "im2col");
     }
 
     /** The adjoint of {@link #im2col}: overwrites {@code dx} with the sum of every column entry at its pixel. */
     @Requires(Feature.CONV)
-    default void col2im(Tensor cols, int k, int pad, Tensor dx) {
+    default void col2im(Tensor cols, int k, int pad, int stride, Tensor dx) {
         throw Unsupported.of(name(), Feature.CONV, "col2im");
     }
 

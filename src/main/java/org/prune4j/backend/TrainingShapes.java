@@ -63,20 +63,27 @@ public final class TrainingShapes {
     }
 
     /** Checks {@code n x C x H x W} input; returns {n, C, H, W, OH, OW}. */
-    public static int[] conv(Tensor x, int k, int pad, String op) {
+    public static int[] conv(Tensor x, int k, int pad, int stride, String op) {
         int[] s = x.shape();
         if (s.length != 4) {
             throw new IllegalArgumentException(op + ": input must be n x C x H x W, got " + x.shapeString());
         }
-        if (k <= 0 || pad < 0) {
-            throw new IllegalArgumentException(op + ": kernel " + k + " and padding " + pad + " must be > 0 and >= 0");
+        if (k <= 0 || pad < 0 || stride <= 0) {
+            throw new IllegalArgumentException(op + ": kernel " + k + ", padding " + pad + " and stride " + stride
+                    + " must be > 0, >= 0 and > 0");
         }
-        int oh = s[2] + 2 * pad - k + 1, ow = s[3] + 2 * pad - k + 1;
+        int oh = convOut(s[2], k, pad, stride), ow = convOut(s[3], k, pad, stride);
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException(op + ": a " + k + "x" + k + " kernel does not fit a " + s[2] + "x" + s[3]
                     + " input with padding " + pad);
         }
         return new int[] {s[0], s[1], s[2], s[3], oh, ow};
+    }
+
+    /** Output size of a k-wide window moved by {@code stride} over {@code in + 2 pad} positions (0 when it does not fit). */
+    public static int convOut(int in, int k, int pad, int stride) {
+        int span = in + 2 * pad - k;
+        return span < 0 ? 0 : span / stride + 1;
     }
 
     public static void cols(int[] d, int k, Tensor cols, String op) {

@@ -116,11 +116,11 @@ final class GaussNewtonDiagonal {
     private static Tensor conv(Conv2d conv, Tensor in, Tensor h, Backend host, Map<Parameter, float[]> sum,
             int batches, boolean needInput) {
         Parameter w = conv.weight();
-        int k = conv.kernel(), pad = conv.padding();
+        int k = conv.kernel(), pad = conv.padding(), stride = conv.stride();
         int[] s = in.shape(), hs = h.shape();
         int n = s[0], outC = hs[1], positions = hs[2] * hs[3];
         Tensor cols = Tensor.zeros(w.shape()[1], n * positions);
-        host.im2col(in, k, pad, cols);
+        host.im2col(in, k, pad, stride, cols);
         Tensor hT = Tensor.zeros(outC, n * positions);
         host.transposeBlocks(h, n, outC, positions, hT);
         Tensor hw = Tensor.zeros(w.shape());
@@ -132,7 +132,7 @@ final class GaussNewtonDiagonal {
         Tensor hCols = Tensor.zeros(cols.shape());
         host.gemm(Op.T, Op.N, 1f, squared(w.value()), hT, 0f, hCols);
         Tensor hin = Tensor.zeros(s);
-        host.col2im(hCols, k, pad, hin);
+        host.col2im(hCols, k, pad, stride, hin);
         return hin;
     }
 

@@ -124,12 +124,12 @@ class GpuTrainingOpsTest {
             int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
             Tensor x = Tensor.uniform(rng, -1, 1, n, ch, h, w);
             Tensor colsC = Tensor.zeros(ch * k * k, n * oh * ow), colsG = nan(g, ch * k * k, n * oh * ow);
-            cpu.im2col(x, k, pad, colsC);
-            g.im2col(dev(g, x), k, pad, colsG);
+            cpu.im2col(x, k, pad, 1, colsC);
+            g.im2col(dev(g, x), k, pad, 1, colsG);
             assertNear(colsC, colsG, 0, "im2col");
             Tensor dxC = Tensor.zeros(n, ch, h, w), dxG = nan(g, n, ch, h, w);
-            cpu.col2im(colsC, k, pad, dxC);
-            g.col2im(colsG, k, pad, dxG);
+            cpu.col2im(colsC, k, pad, 1, dxC);
+            g.col2im(colsG, k, pad, 1, dxG);
             assertNear(dxC, dxG, 1e-6, "col2im");
         }
         Tensor src = Tensor.uniform(rng, -1, 1, 3, 45, 70);

@@ -25,14 +25,23 @@ class TrainingOpsTest {
     private final Backend be = new CpuBackend(new JavaGemm());
     private final Rng rng = new Rng(SEED);
 
-    @ParameterizedTest(name = "n{0} c{1} {2}x{3} k{4} pad{5}")
-    @CsvSource({"1,1,1,1,1,0", "2,3,5,6,3,1", "3,2,7,4,5,2", "1,4,9,9,3,0", "2,1,3,3,3,1"})
-    void im2colTimesAWeightIsTheDirectConvolution(int n, int c, int h, int w, int k, int pad) {
+    @ParameterizedTest(name = "n{0} c{1} {2}x{3} k{4} pad{5} stride{6}")
+    @CsvSource({"1,1,1,1,1,0,1", "2,3,5,6,3,1,1", "3,2,7,4,5,2,1", "1,4,9,9,3,0,1", "2,1,3,3,3,1,1",
+        "2,3,8,8,3,1,2", "1,2,7,9,3,1,2", "2,2,8,8,1,0,2", "1,1,1,1,1,0,2", "2,3,10,7,5,2,3", "1,2,4,4,3,0,2"})
+    void im2colTimesAWeightIsTheDirectConvolution(int n, int c, int h, int w, int k, int pad, int stride) {
         Tensor x = Tensor.uniform(rng, -1, 1, n, c, h, w);
-        int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, outC = 3;
+        // the output size written out from the definition: every window start in steps of stride that fits
+        int oh = 0, ow = 0;
+        while (oh * stride + k <= h + 2 * pad) {
+            oh++;
+        }
+        while (ow * stride + k <= w + 2 * pad) {
+            ow++;
+        }
+        int outC = 3;
         Tensor weight = Tensor.uniform(rng, -1, 1, outC, c * k * k);
         Tensor cols = Tensor.filled(Float.NaN, c * k * k, n * oh * ow);
-        be.im2col(x, k, pad, cols);
+        be.im2col(x, k, pad, stride, cols);
         for (int img = 0; img < n; img++) {
             for (int o = 0; o < outC; o++) {
                 for (int oy = 0; oy < oh; oy++) {
@@ -41,7 +50,7 @@ class TrainingOpsTest {
                         for (int ch = 0; ch < c; ch++) {
                             for (int ky = 0; ky < k; ky++) {
                                 for (int kx = 0; kx < k; kx++) {
-                                    int iy = oy + ky - pad, ix = ox + kx - pad;
+                                    int iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
                                     double wv = weight.get(o, (ch * k + ky) * k + kx);
                                     if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                         direct += wv * x.data()[((img * c + ch) * h + iy) * w + ix];
@@ -58,7 +67,7 @@ class TrainingOpsTest {
         // col2im is the adjoint: <im2col(x), g> = <x, col2im(g)>.
         Tensor g = Tensor.uniform(rng, -1, 1, c * k * k, n * oh * ow);
         Tensor dx = Tensor.filled(Float.NaN, n, c, h, w);
-        be.col2im(g, k, pad, dx);
+        be.col2im(g, k, pad, stride, dx);
         assertEquals(dot(cols, g), dot(x, dx), 1e-4 * (1 + Math.abs(dot(cols, g))), "adjoint identity");
     }
 

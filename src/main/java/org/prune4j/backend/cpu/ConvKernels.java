@@ -17,26 +17,38 @@ final class ConvKernels {
     private ConvKernels() {
     }
 
-    /** cols[(ch, ky, kx)][(img, oy, ox)] = x[img][ch][oy + ky - pad][ox + kx - pad], zero off the image. */
-    static void im2col(float[] x, int n, int c, int h, int w, int k, int pad, float[] cols) {
-        int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+    /**
+     * cols[(ch, ky, kx)][(img, oy, ox)] = x[img][ch][oy * stride + ky - pad][ox * stride + kx - pad], zero off the
+     * image. At stride 1 each run of output pixels is a run of an input row, copied whole.
+     */
+    static void im2col(float[] x, int n, int c, int h, int w, int k, int pad, int stride, float[] cols) {
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
         int rows = c * k * k, pixels = n * oh * ow;
         int tasks = Math.min(rows * n, Parallel.tasksFor((long) rows * pixels, 1 << 15));
         Parallel.run(tasks, t -> {
             for (int task = (int) ((long) rows * n * t / tasks); task < (long) rows * n * (t + 1) / tasks; task++) {
                 int r = task / n, img = task % n;
                 int ch = r / (k * k), ky = (r / k) % k, kx = r % k;
-                int ox0 = Math.max(0, pad - kx), ox1 = Math.min(ow, w + pad - kx);
+                // output columns whose input column ox * stride + kx - pad lies in 0..w-1
+                int ox0 = Math.min(ow, ceilDiv(Math.max(0, pad - kx), stride));
+                int ox1 = Math.max(ox0, Math.min(ow, ceilDiv(w + pad - kx, stride)));
                 int src = (img * c + ch) * h * w;
                 int dst = r * pixels + img * oh * ow;
                 for (int oy = 0; oy < oh; oy++, dst += ow) {
-                    int iy = oy + ky - pad;
+                    int iy = oy * stride + ky - pad;
                     if (iy < 0 || iy >= h || ox0 >= ox1) {
                         java.util.Arrays.fill(cols, dst, dst + ow, 0f);
                         continue;
                     }
                     java.util.Arrays.fill(cols, dst, dst + ox0, 0f);
-                    System.arraycopy(x, src + iy * w + ox0 + kx - pad, cols, dst + ox0, ox1 - ox0);
+                    int row = src + iy * w + kx - pad;
+                    if (stride == 1) {
+                        System.arraycopy(x, row + ox0, cols, dst + ox0, ox1 - ox0);
+                    } else {
+                        for (int ox = ox0; ox < ox1; ox++) {
+                            cols[dst + ox] = x[row + ox * stride];
+                        }
+                    }
                     java.util.Arrays.fill(cols, dst + ox1, dst + ow, 0f);
                 }
             }
@@ -44,8 +56,8 @@ final class ConvKernels {
     }
 
     /** The adjoint of im2col, one (image, channel) plane per task so the adds never race. */
-    static void col2im(float[] cols, int n, int c, int h, int w, int k, int pad, float[] dx) {
-        int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, pixels = n * oh * ow;
+    static void col2im(float[] cols, int n, int c, int h, int w, int k, int pad, int stride, float[] dx) {
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1, pixels = n * oh * ow;
         int planes = n * c;
         int tasks = Math.min(planes, Parallel.tasksFor((long) planes * h * w * k * k, 1 << 15));
         Parallel.run(tasks, t -> {
@@ -56,21 +68,26 @@ final class ConvKernels {
                 for (int ky = 0; ky < k; ky++) {
                     for (int kx = 0; kx < k; kx++) {
                         int r = (ch * k + ky) * k + kx;
-                        int ox0 = Math.max(0, pad - kx), ox1 = Math.min(ow, w + pad - kx);
+                        int ox0 = Math.min(ow, ceilDiv(Math.max(0, pad - kx), stride));
+                        int ox1 = Math.max(ox0, Math.min(ow, ceilDiv(w + pad - kx, stride)));
                         for (int oy = 0; oy < oh; oy++) {
-                            int iy = oy + ky - pad;
+                            int iy = oy * stride + ky - pad;
                             if (iy < 0 || iy >= h) {
                                 continue;
                             }
                             int src = r * pixels + (img * oh + oy) * ow, dst = base + iy * w + kx - pad;
                             for (int ox = ox0; ox < ox1; ox++) {
-                                dx[dst + ox] += cols[src + ox];
+                                dx[dst + ox * stride] += cols[src + ox];
                             }
                         }
                     }
                 }
             }
         });
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 
     /** {@code dst[j][i][:] = src[i][j][:]} for rows x cols blocks of {@code inner} values. */

@@ -104,17 +104,17 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
-    public void im2col(Tensor x, int k, int pad, Tensor cols) {
-        int[] d = TrainingShapes.conv(x, k, pad, "im2col");
+    public void im2col(Tensor x, int k, int pad, int stride, Tensor cols) {
+        int[] d = TrainingShapes.conv(x, k, pad, stride, "im2col");
         TrainingShapes.cols(d, k, cols, "im2col");
-        ConvKernels.im2col(x.data(), d[0], d[1], d[2], d[3], k, pad, cols.data());
+        ConvKernels.im2col(x.data(), d[0], d[1], d[2], d[3], k, pad, stride, cols.data());
     }
 
     @Override
-    public void col2im(Tensor cols, int k, int pad, Tensor dx) {
-        int[] d = TrainingShapes.conv(dx, k, pad, "col2im");
+    public void col2im(Tensor cols, int k, int pad, int stride, Tensor dx) {
+        int[] d = TrainingShapes.conv(dx, k, pad, stride, "col2im");
         TrainingShapes.cols(d, k, cols, "col2im");
-        ConvKernels.col2im(cols.data(), d[0], d[1], d[2], d[3], k, pad, dx.data());
+        ConvKernels.col2im(cols.data(), d[0], d[1], d[2], d[3], k, pad, stride, dx.data());
     }
 
     @Override

@@ -239,21 +239,21 @@ abstract class CudaTrainingOps implements Backend {
     // ---- convolution and pooling ----------------------------------------------------------
 
     @Override
-    public synchronized void im2col(Tensor x, int k, int pad, Tensor cols) {
-        int[] d = TrainingShapes.conv(x, k, pad, "im2col");
+    public synchronized void im2col(Tensor x, int k, int pad, int stride, Tensor cols) {
+        int[] d = TrainingShapes.conv(x, k, pad, stride, "im2col");
         TrainingShapes.cols(d, k, cols, "im2col");
         try (DeviceOperands ops = operands()) {
-            ew("p4j_im2col", cols.size(), d[0], d[1], d[2], d[3], k, pad, ops.in(x), ops.out(cols));
+            ew("p4j_im2col", cols.size(), d[0], d[1], d[2], d[3], k, pad, stride, ops.in(x), ops.out(cols));
             ops.finish();
         }
     }
 
     @Override
-    public synchronized void col2im(Tensor cols, int k, int pad, Tensor dx) {
-        int[] d = TrainingShapes.conv(dx, k, pad, "col2im");
+    public synchronized void col2im(Tensor cols, int k, int pad, int stride, Tensor dx) {
+        int[] d = TrainingShapes.conv(dx, k, pad, stride, "col2im");
         TrainingShapes.cols(d, k, cols, "col2im");
         try (DeviceOperands ops = operands()) {
-            ew("p4j_col2im", dx.size(), d[0], d[1], d[2], d[3], k, pad, ops.in(cols), ops.out(dx));
+            ew("p4j_col2im", dx.size(), d[0], d[1], d[2], d[3], k, pad, stride, ops.in(cols), ops.out(dx));
             ops.finish();
         }
     }

@@ -103,12 +103,22 @@ final class TrainingSmoke {
         }));
         c.add(compare("p4j_im2col", List.of(x4), (b, in) -> {
             Tensor cols = in.nan(4 * 9, 3 * 9 * 7);
-            b.im2col(in.get(0), 3, 1, cols);
+            b.im2col(in.get(0), 3, 1, 1, cols);
+            return cols;
+        }));
+        c.add(compare("p4j_im2col stride 2", List.of(x4), (b, in) -> {
+            Tensor cols = in.nan(4 * 9, 3 * 5 * 4);
+            b.im2col(in.get(0), 3, 1, 2, cols);
             return cols;
         }));
         c.add(compare("p4j_col2im", List.of(Tensor.uniform(rng, -1, 1, 4 * 9, 3 * 9 * 7)), (b, in) -> {
             Tensor dx = in.nan(3, 4, 9, 7);
-            b.col2im(in.get(0), 3, 1, dx);
+            b.col2im(in.get(0), 3, 1, 1, dx);
+            return dx;
+        }));
+        c.add(compare("p4j_col2im stride 2", List.of(Tensor.uniform(rng, -1, 1, 4 * 9, 3 * 5 * 4)), (b, in) -> {
+            Tensor dx = in.nan(3, 4, 9, 7);
+            b.col2im(in.get(0), 3, 1, 2, dx);
             return dx;
         }));
         c.add(compare("p4j_transpose_blocks", List.of(x4), (b, in) -> {
