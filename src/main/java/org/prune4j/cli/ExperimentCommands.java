@@ -29,7 +29,7 @@ final class ExperimentCommands {
         return new ExperimentSettings(kind, or(o.model, preset.model()), o.data, o.validation, o.trainSubset,
                 o.testSubset, optimizer, or(o.lr, preset.lr()), or(o.momentum, 0.9), o.weightDecay,
                 o.lrSchedule, or(o.batch, preset.batch()), or(o.iterations, preset.iterations()),
-                or(o.evalEvery, preset.evalEvery()), or(o.seed, 1L), pruning, sparse);
+                or(o.evalEvery, preset.evalEvery()), or(o.seed, 1L), pruning, sparse, o.augment);
     }
 
     static <T> T or(T value, T fallback) {

@@ -10,12 +10,19 @@ import picocli.CommandLine.Option;
  * default when there is no preset).
  */
 final class TrainingOptions {
-    @Option(names = "--model", description = "lenet300, lenet5, conv2, conv4, conv6 or mlp-bn.")
+    @Option(names = "--model", description = "lenet300, lenet5, conv2, conv4, conv6 (Frankle & Carbin 2019), mlp-bn, "
+            + "resnet20, resnet56 (He et al. 2016, CIFAR form) or vgg16 (CIFAR form with BatchNorm).")
     String model;
 
-    @Option(names = "--data", description = "MNIST-format folder (default: ${DEFAULT-VALUE}).",
-            defaultValue = "/usr/share/datasets/fashion-mnist")
+    @Option(names = "--data", description = "MNIST-format folder, or CIFAR-10 / CIFAR-100 binary version folder "
+            + "(data_batch_1.bin .. test_batch.bin, from https://www.cs.toronto.edu/~kriz/cifar.html) "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "/usr/share/datasets/fashion-mnist")
     String data;
+
+    @Option(names = "--augment", description = "Training-image augmentation: none or crop-flip (random crops of the "
+            + "image padded by 4 black pixels and horizontal flips, the CIFAR standard of He et al. 2016) "
+            + "(default: none, or the preset's).")
+    String augment;
 
     @Option(names = "--validation", defaultValue = "5000", description = "Training examples held out for validation.")
     int validation;

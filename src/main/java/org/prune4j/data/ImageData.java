@@ -10,26 +10,42 @@ import org.prune4j.guard.IoErrors;
 import org.prune4j.tensor.Rng;
 
 /**
- * A train / validation / test split of one MNIST-format data set, standardised with the
- * training images' mean and standard deviation.
+ * A train / validation / test split of one data set (MNIST format, or CIFAR-10 / CIFAR-100
+ * binary), each channel standardised with the training images' mean and standard deviation,
+ * and the augmentation its training images get at every step.
  */
-public record ImageData(Dataset train, Dataset validation, Dataset test) {
+public record ImageData(Dataset train, Dataset validation, Dataset test, Augmentation augmentation) {
+
+    /** Without augmentation (a black pixel taken as 0, the mean). */
+    public ImageData(Dataset train, Dataset validation, Dataset test) {
+        this(train, validation, test, Augmentation.none(new float[train.channels()]));
+    }
+
+    /** The same splits with the named augmentation ({@link Augmentation#NAMES}) of training images. */
+    public ImageData withAugmentation(String name) {
+        return new ImageData(train, validation, test, augmentation.named(name));
+    }
 
     /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
     public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
     /**
-     * Loads {@code dir} (train-images-idx3-ubyte[.gz] and friends), holds out the last
-     * {@code validationSize} training examples after a shuffle with {@code seed}, and
-     * standardises every split with the statistics of what is left for training.
+     * Loads {@code dir} (train-images-idx3-ubyte[.gz] and friends, or CIFAR's binary batches),
+     * holds out the last {@code validationSize} training examples after a shuffle with
+     * {@code seed}, and standardises every split with the statistics of what is left for training.
      */
     public static ImageData load(Path dir, int validationSize, long seed) {
         if (!Files.isDirectory(dir)) {
             throw new MalformedDataException(dir, (Files.exists(dir) ? "is a file, not a folder" : "no such folder")
                     + "; " + (dir.equals(FASHION_MNIST) ? "install it with 'apt-get install dataset-fashion-mnist' or "
                     : "") + "pass --data DIR pointing at a folder with train-images-idx3-ubyte[.gz] and the other"
-                    + " MNIST files");
+                    + " MNIST files, or with CIFAR-10's binary batches (data_batch_1.bin .. test_batch.bin)");
         }
+        Dataset[] splits = CifarBinary.present(dir) ? CifarBinary.read(dir) : readMnist(dir);
+        return split(dir, splits[0], splits[1], validationSize, seed);
+    }
+
+    private static Dataset[] readMnist(Path dir) {
         Path trainImages = find(dir, "train-images-idx3-ubyte"), trainLabels = find(dir, "train-labels-idx1-ubyte");
         Path testImages = find(dir, "t10k-images-idx3-ubyte"), testLabels = find(dir, "t10k-labels-idx1-ubyte");
         requireMemory(dir, trainImages, testImages);
@@ -44,6 +60,11 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
                 train.cols, classes);
         Dataset testSet = new Dataset(dir.getFileName() + "/test", test.pixels, test.labels, 1, test.rows, test.cols,
                 classes);
+        return new Dataset[] {trainAll, testSet};
+    }
+
+    private static ImageData split(Path dir, Dataset trainAll, Dataset testSet, int validationSize, long seed) {
+        String base = trainAll.name().substring(0, trainAll.name().lastIndexOf('/'));
         if (validationSize < 0 || validationSize >= trainAll.size()) {
             throw new IllegalArgumentException("validation size " + validationSize + " must be in 0.."
                     + (trainAll.size() - 1) + " for " + trainAll.size() + " training examples");
@@ -53,15 +74,19 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
         new Rng(seed).split(0x5eed_da7a).shuffle(order);
         int nTrain = trainAll.size() - validationSize;
         Dataset trainSet = trainAll.subset(trainAll.name(), Arrays.copyOfRange(order, 0, nTrain));
-        Dataset val = trainAll.subset(dir.getFileName() + "/validation", Arrays.copyOfRange(order, nTrain,
-                order.length));
-        double[] stats = meanStd(trainSet.pixels());
-        if (stats[1] < 1e-5) {
-            throw new MalformedDataException(trainImages, String.format(java.util.Locale.ROOT, "every training pixel "
-                    + "has the value %.4g (the images are blank), so there is nothing to learn; check the file",
-                    stats[0] * 255));
+        Dataset val = trainAll.subset(base + "/validation", Arrays.copyOfRange(order, nTrain, order.length));
+        double[][] stats = meanStd(trainSet);
+        float[] black = new float[stats.length];
+        for (int c = 0; c < stats.length; c++) {
+            if (stats[c][1] < 1e-5) {
+                throw new MalformedDataException(dir, String.format(java.util.Locale.ROOT, "every training pixel of "
+                        + "channel %d has the value %.4g (the images are blank), so there is nothing to learn; check "
+                        + "the files", c, stats[c][0] * 255));
+            }
+            black[c] = (float) (-stats[c][0] / stats[c][1]);
         }
-        return new ImageData(standardise(trainSet, stats), standardise(val, stats), standardise(testSet, stats));
+        return new ImageData(standardise(trainSet, stats), standardise(val, stats), standardise(testSet, stats),
+                Augmentation.none(black));
     }
 
     /** Pixels as floats in [0, 1] and labels of one split, as read. */
@@ -122,7 +147,7 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
 
     /** A smaller copy (first examples of each split), for tests and quick runs. */
     public ImageData head(int trainN, int validationN, int testN) {
-        return new ImageData(train.head(trainN), validation.head(validationN), test.head(testN));
+        return new ImageData(train.head(trainN), validation.head(validationN), test.head(testN), augmentation);
     }
 
     private static Raw read(Path images, Path labels) {
@@ -167,25 +192,39 @@ public record ImageData(Dataset train, Dataset validation, Dataset test) {
         } catch (java.io.IOException e) {
             present = "(unreadable)";
         }
-        throw new MalformedDataException(dir, "missing " + base + "[.gz]; the folder holds " + present);
+        throw new MalformedDataException(dir, "missing " + base + "[.gz]; the folder holds " + present + " (an MNIST-"
+                + "format folder has train-images-idx3-ubyte[.gz] and three more files, a CIFAR-10 one data_batch_1.bin "
+                + ".. data_batch_5.bin and test_batch.bin)");
     }
 
-    private static double[] meanStd(float[] px) {
-        double sum = 0, sq = 0;
-        for (float v : px) {
-            sum += v;
-            sq += (double) v * v;
+    /** Mean and standard deviation of each channel over every training image. */
+    private static double[][] meanStd(Dataset d) {
+        int c = d.channels(), plane = d.height() * d.width();
+        float[] px = d.pixels();
+        double[][] out = new double[c][];
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0, sq = 0;
+            for (int img = 0; img < d.size(); img++) {
+                int base = (img * c + ch) * plane;
+                for (int i = base; i < base + plane; i++) {
+                    float v = px[i];
+                    sum += v;
+                    sq += (double) v * v;
+                }
+            }
+            long count = (long) d.size() * plane;
+            double mean = sum / count;
+            out[ch] = new double[] {mean, Math.sqrt(Math.max(sq / count - mean * mean, 1e-12))};
         }
-        double mean = sum / px.length;
-        double std = Math.sqrt(Math.max(sq / px.length - mean * mean, 1e-12));
-        return new double[] {mean, std};
+        return out;
     }
 
-    private static Dataset standardise(Dataset d, double[] stats) {
+    private static Dataset standardise(Dataset d, double[][] stats) {
         float[] px = d.pixels().clone();
-        float mean = (float) stats[0], inv = (float) (1.0 / stats[1]);
+        int c = d.channels(), plane = d.height() * d.width();
         for (int i = 0; i < px.length; i++) {
-            px[i] = (px[i] - mean) * inv;
+            double[] s = stats[(i / plane) % c];
+            px[i] = (px[i] - (float) s[0]) * (float) (1.0 / s[1]);
         }
         return new Dataset(d.name(), px, d.labels(), d.channels(), d.height(), d.width(), d.classes());
     }

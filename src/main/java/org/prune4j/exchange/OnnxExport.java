@@ -52,14 +52,18 @@ public final class OnnxExport {
                     nodes.add(node("Gemm", y, List.of(x, w.name(), b.name()), attrInt("transB", 1)));
                 }
                 case Conv2d c -> {
-                    Parameter w = c.weight(), b = c.parameters().get(1);
+                    Parameter w = c.weight();
                     int[] ws = w.shape();
                     int k = c.kernel(), inC = ws[1] / (k * k);
                     inits.add(tensor(w.name(), w.value().data(), ws[0], inC, k, k));
-                    inits.add(tensor(b.name(), b.value().data(), b.shape()));
+                    List<String> in = new ArrayList<>(List.of(x, w.name()));
+                    c.bias().ifPresent(b -> {
+                        inits.add(tensor(b.name(), b.value().data(), b.shape()));
+                        in.add(b.name());
+                    });
                     int p = c.padding();
-                    nodes.add(node("Conv", y, List.of(x, w.name(), b.name()), attrInts("kernel_shape", k, k),
-                            attrInts("pads", p, p, p, p), attrInts("strides", 1, 1)));
+                    nodes.add(node("Conv", y, in, attrInts("kernel_shape", k, k),
+                            attrInts("pads", p, p, p, p), attrInts("strides", c.stride(), c.stride())));
                 }
                 case MaxPool2d m -> nodes.add(node("MaxPool", y, List.of(x), attrInts("kernel_shape", m.size(), m.size()),
                         attrInts("strides", m.size(), m.size())));

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.prune4j.data.Augmentation;
 import org.prune4j.data.ImageData;
 import org.prune4j.dynamic.SparseTrainingSettings;
 import org.prune4j.nn.LearningRate;
@@ -25,13 +26,19 @@ import org.prune4j.train.TrainConfig;
 public record ExperimentSettings(String kind, String model, String data, int validation, int trainLimit,
         int testLimit, String optimizer, double learningRate, double momentum, double weightDecay, String lrSchedule,
         int batch, long iterations, int evalEvery, long seed, PruningSettings pruning,
-        @JsonInclude(JsonInclude.Include.NON_NULL) SparseTrainingSettings sparseTraining) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) SparseTrainingSettings sparseTraining,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String augment) {
 
     /** Experiments that prune (or only train) a dense network. */
     public static final List<String> PRUNING_KINDS = List.of("train", "prune", "lottery");
 
     public ExperimentSettings {
         data = normalisedDataPath(data);
+        // "none" and no augmentation at all are one experiment, with the hash runs had before the option existed
+        if (augment != null) {
+            Augmentation.none(new float[0]).named(augment);
+            augment = augment.equals("none") ? null : augment;
+        }
         boolean sparseKind = SparseTrainingSettings.METHODS.contains(kind);
         if (!(PRUNING_KINDS.contains(kind) || sparseKind)) {
             throw new IllegalArgumentException("unknown experiment kind " + kind);
@@ -180,6 +187,9 @@ public record ExperimentSettings(String kind, String model, String data, int val
 
     public ImageData loadData() {
         ImageData d = ImageData.load(Path.of(data), validation, seed);
+        if (augment != null) {
+            d = d.withAugmentation(augment);
+        }
         if (trainLimit > 0 || testLimit > 0) {
             d = d.head(trainLimit > 0 ? trainLimit : d.train().size(), d.validation().size(),
                     testLimit > 0 ? testLimit : d.test().size());
@@ -204,7 +214,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
     /** The same experiment with another seed: a replicate, in a run folder of its own. */
     public ExperimentSettings withSeed(long newSeed) {
         return new ExperimentSettings(kind, model, data, validation, trainLimit, testLimit, optimizer, learningRate,
-                momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, newSeed, pruning, sparseTraining);
+                momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, newSeed, pruning, sparseTraining, augment);
     }
 
     /** The same settings with a different number of pruning rounds. */
@@ -215,7 +225,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
                         p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
                         p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure(), p.scaleL1(),
-                        p.distill(), p.hanQuality(), p.retrain()), sparseTraining);
+                        p.distill(), p.hanQuality(), p.retrain()), sparseTraining, augment);
     }
 
     /** Directory name: kind, model, hash. */

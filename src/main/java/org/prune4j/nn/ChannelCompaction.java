@@ -74,9 +74,12 @@ public final class ChannelCompaction {
                             cols[c * kk + t] = live[c] * kk + t;
                         }
                     }
-                    Conv2d c = new Conv2d(name(conv), live.length, rows.length, k, conv.padding());
+                    Conv2d c = new Conv2d(name(conv), live.length, rows.length, k, conv.padding(), conv.stride(),
+                            conv.bias().isPresent());
                     source.put(c.weight().name(), cross(rows, cols, conv.weight().value().cols()));
-                    source.put(name(conv) + ".bias", rows);
+                    if (conv.bias().isPresent()) {
+                        source.put(name(conv) + ".bias", rows);
+                    }
                     int positions = conv.positions(shape);
                     fullMacs += (long) conv.weight().size() * positions;
                     compactMacs += (long) c.weight().size() * positions;
@@ -101,10 +104,11 @@ public final class ChannelCompaction {
                 }
                 case ReLU r -> layers.add(new ReLU());
                 case MaxPool2d m -> layers.add(new MaxPool2d(m.size()));
+                case GlobalAvgPool g -> layers.add(new GlobalAvgPool());
                 case Dropout d -> layers.add(new Dropout(d.rate()));
                 default -> throw new IllegalArgumentException("cannot remove channels through the layer "
                         + layer.describe() + "; channel compaction knows Linear, Conv2d, BatchNorm, ReLU, MaxPool2d, "
-                        + "Dropout and Flatten");
+                        + "GlobalAvgPool, Dropout and Flatten (not residual blocks, whose sum ties channels together)");
             }
             shape = out;
         }

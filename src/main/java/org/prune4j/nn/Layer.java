@@ -32,6 +32,15 @@ public interface Layer {
     /** The output shape for one example of the given shape (no batch dimension). */
     int[] outputShape(int[] inputShape);
 
+    /**
+     * Calls {@code visitor} with each plain layer inside this one and its input shape (one
+     * example), in the order data meets them; a plain layer visits itself. A composite layer
+     * (a residual block) shows its members, so a model finds every weight product in it.
+     */
+    default void forEachLeaf(int[] inputShape, java.util.function.BiConsumer<Layer, int[]> visitor) {
+        visitor.accept(this, inputShape);
+    }
+
     /** A short description, such as {@code Linear(784 -> 300)}. */
     String describe();
 }

@@ -77,7 +77,32 @@ public final class Model {
     }
 
     public List<WeightedLayer> weightedLayers() {
-        return layers.stream().filter(WeightedLayer.class::isInstance).map(WeightedLayer.class::cast).toList();
+        return leaves().stream().map(Leaf::layer).filter(WeightedLayer.class::isInstance)
+                .map(WeightedLayer.class::cast).toList();
+    }
+
+    /**
+     * A plain layer, its input shape for one example, the index of the model layer that holds
+     * it (itself, or the residual block it sits in), and whether it is the first plain layer there.
+     */
+    public record Leaf(Layer layer, int[] inputShape, int position, boolean firstInPosition) {
+    }
+
+    /** Every plain layer in the order data meets it, looking inside composite layers. */
+    public List<Leaf> leaves() {
+        List<Leaf> out = new ArrayList<>();
+        int[] s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            int position = i;
+            int before = out.size();
+            layers.get(i).forEachLeaf(s, (l, in) -> out.add(new Leaf(l, in.clone(), position, false)));
+            if (out.size() > before) {
+                Leaf f = out.get(before);
+                out.set(before, new Leaf(f.layer(), f.inputShape(), position, true));
+            }
+            s = layers.get(i).outputShape(s);
+        }
+        return out;
     }
 
     public boolean isOutput(Parameter weight) {
@@ -147,15 +172,14 @@ public final class Model {
     /** The product shape of each weighted layer in a training step at this batch size, in layer order. */
     public Map<WeightedLayer, LayerShape> layerShapes(int batch) {
         Map<WeightedLayer, LayerShape> out = new LinkedHashMap<>();
-        int[] s = inputShape;
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            if (l instanceof WeightedLayer w) {
+        for (Leaf leaf : leaves()) {
+            if (leaf.layer() instanceof WeightedLayer w) {
+                // only the first layer of the model's first trained layer is spared its input gradient
+                boolean inputGradient = leaf.position() > firstTrainedLayer || !leaf.firstInPosition();
                 int[] ws = w.weight().shape();
-                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(s), i > firstTrainedLayer, w.layout(),
-                        w.weight().blocks()));
+                out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(leaf.inputShape()), inputGradient,
+                        w.layout(), w.weight().blocks()));
             }
-            s = l.outputShape(s);
         }
         return out;
     }

@@ -8,10 +8,12 @@ import org.prune4j.tensor.Rng;
  * The models of the pruning literature, built for any C x H x W input: LeNet-300-100 and the
  * Conv-2/4/6 networks as Frankle & Carbin define them (3x3 convolutions, "same" padding, 2x2
  * max-pooling after each pair, then 256-256-classes fully connected), LeNet-5 (LeCun et al.
- * 1998), and an MLP with BatchNorm for BatchNorm-only experiments.
+ * 1998), an MLP with BatchNorm for BatchNorm-only experiments, and the CIFAR-10 networks of the
+ * later lottery-ticket papers, ResNet-20, ResNet-56 and VGG-16 ({@link CifarNetworks}).
  */
 public final class Models {
-    public static final List<String> NAMES = List.of("lenet300", "lenet5", "conv2", "conv4", "conv6", "mlp-bn");
+    public static final List<String> NAMES = List.of("lenet300", "lenet5", "conv2", "conv4", "conv6", "mlp-bn",
+            "resnet20", "resnet56", "vgg16");
 
     private Models() {
     }
@@ -19,7 +21,16 @@ public final class Models {
     public static Model create(String name, int channels, int height, int width, int classes, Rng rng) {
         int[] in = {channels, height, width};
         List<Layer> l = new ArrayList<>();
+        Initialiser init = Initialiser.GLOROT_NORMAL;
         switch (name) {
+            case "resnet20", "resnet56" -> {
+                l.addAll(CifarNetworks.resnet(Integer.parseInt(name.substring(6)), channels, classes));
+                init = Initialiser.KAIMING_NORMAL;
+            }
+            case "vgg16" -> {
+                l.addAll(CifarNetworks.vgg16(channels, height, width, classes));
+                init = Initialiser.KAIMING_NORMAL;
+            }
             case "lenet300" -> {
                 l.add(new Flatten());
                 dense(l, "fc1", channels * height * width, 300);
@@ -71,7 +82,7 @@ public final class Models {
             }
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; choose one of " + NAMES);
         }
-        Model m = new Model(name, in, l, Initialiser.GLOROT_NORMAL);
+        Model m = new Model(name, in, l, init);
         m.initialise(rng);
         return m;
     }

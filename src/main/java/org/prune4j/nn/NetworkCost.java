@@ -23,18 +23,16 @@ public record NetworkCost(long parameters, long liveParameters, long denseMacs, 
 
     public static NetworkCost of(Model model) {
         Map<String, Layer> layers = new LinkedHashMap<>();
-        int[] shape = model.inputShape();
         long dense = 0, sparse = 0;
-        for (org.prune4j.nn.Layer l : model.layers()) {
-            if (l instanceof WeightedLayer w) {
-                long positions = w.positions(shape);
+        for (Model.Leaf leaf : model.leaves()) {
+            if (leaf.layer() instanceof WeightedLayer w) {
+                long positions = w.positions(leaf.inputShape());
                 Parameter p = w.weight();
                 Layer c = new Layer(p.size(), p.alive(), p.size() * positions, p.alive() * positions);
                 layers.put(p.name(), c);
                 dense += c.denseMacs();
                 sparse += c.sparseMacs();
             }
-            shape = l.outputShape(shape);
         }
         long params = 0, live = 0;
         for (Parameter p : model.parameters()) {

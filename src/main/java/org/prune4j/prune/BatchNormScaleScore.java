@@ -57,7 +57,8 @@ public record BatchNormScaleScore() implements Scorer {
     static Map<Parameter, BatchNorm> followingNorms(Model model) {
         Map<Parameter, BatchNorm> m = new LinkedHashMap<>();
         Parameter last = null;
-        for (Layer l : model.layers()) {
+        for (Model.Leaf leaf : model.leaves()) {
+            Layer l = leaf.layer();
             if (l instanceof WeightedLayer w) {
                 last = w.weight();
             } else if (l instanceof BatchNorm bn && last != null && !m.containsKey(last)) {

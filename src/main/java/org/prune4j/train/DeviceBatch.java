@@ -1,9 +1,11 @@
 package org.prune4j.train;
 
 import org.prune4j.backend.Backend;
+import org.prune4j.data.Augmentation;
 import org.prune4j.data.Dataset;
 import org.prune4j.nn.SoftmaxCrossEntropy;
 import org.prune4j.nn.Workspace;
+import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 
 /**
@@ -27,7 +29,15 @@ final class DeviceBatch {
 
     /** Loads {@code indices[from..to)} of {@code data}; returns the images, n x C x H x W, in the backend's memory. */
     Tensor load(Dataset data, int[] indices, int from, int to) {
+        return load(data, indices, from, to, null, null);
+    }
+
+    /** As above, with the training images changed by {@code augmentation} (drawing from {@code rng}) on the host. */
+    Tensor load(Dataset data, int[] indices, int from, int to, Augmentation augmentation, Rng rng) {
         Tensor hostImages = data.images(indices, from, to);
+        if (augmentation != null) {
+            augmentation.apply(hostImages, rng);
+        }
         Tensor hostLabels = SoftmaxCrossEntropy.labelTensor(data.labels(indices, from, to));
         images = workspace.get(owner, "images", hostImages.shape());
         labels = workspace.get(owner, "labels", hostLabels.shape());

@@ -73,6 +73,8 @@ public final class Trainer {
         Dataset train = data.train();
         BatchOrder order = new BatchOrder(train.size(), Math.min(cfg.batch(), train.size()), cfg.seed());
         Rng dropout = new Rng(cfg.seed()).split(0xd0d0);
+        // one stream per iteration, so a resumed run augments iteration t as a straight one does
+        Rng augment = new Rng(cfg.seed()).split(0xa06);
         List<EvalPoint> curve = new ArrayList<>();
         try (Workspace ws = Workspace.caching(backend)) {
             TrainingStep step = new TrainingStep(model, optimizer, ws, dropout, objective);
@@ -86,7 +88,8 @@ public final class Trainer {
             for (long it = 0; it < cfg.iterations(); it++) {
                 int[] idx = order.order(it);
                 int off = order.offset(it);
-                Tensor images = batch.load(train, idx, off, off + order.batch());
+                Tensor images = batch.load(train, idx, off, off + order.batch(), data.augmentation(),
+                        augment.split(it));
                 rate = lr.at(it);
                 for (Hook h : hooks) {
                     h.beforeStep(it + 1, model);

@@ -50,7 +50,7 @@ class ExportImportCliTest {
         Path runDir = dir.resolve("run");
         Files.createDirectories(runDir.resolve("round-01"));
         Json.PRETTY.writeValue(runDir.resolve("settings.json").toFile(), new ExperimentSettings("train", "lenet300",
-                dir.toString(), 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant", 60, 100, 50, 1, null, null));
+                dir.toString(), 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant", 60, 100, 50, 1, null, null, null));
         Model m = Models.create("lenet300", 1, 28, 28, 10, new Rng(7));
         m.parameter("fc1.weight").setMask(Mask.random(300, 784, 0.1, new Rng(8)));
         m.parameter("fc2.weight").setMask(Mask.random(100, 300, 0.5, new Rng(9)));

@@ -20,7 +20,7 @@ class LabelsAndHashesTest {
 
     static ExperimentSettings run(String kind, PruningSettings p) {
         return new ExperimentSettings(kind, "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant", 60,
-                100, 50, 1, p, null);
+                100, 50, 1, p, null, null);
     }
 
     @Test

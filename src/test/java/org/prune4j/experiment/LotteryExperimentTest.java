@@ -41,7 +41,7 @@ class LotteryExperimentTest {
         PruningSettings p = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 2, 0.5, 0.9, 0, 0, 1,
                 "rewind", "trained", 1, 1, 100, List.of("reinit", "random", "supermask"));
         settings = new ExperimentSettings("lottery", "lenet300", ImageData.FASHION_MNIST.toString(), 1000, 3000, 2000,
-                "adam", 1.2e-3, 0.9, 0, "constant", 60, 300, 100, 11, p, null);
+                "adam", 1.2e-3, 0.9, 0, "constant", 60, 300, 100, 11, p, null, null);
         straight = new ExperimentRunner(backend, new KernelPolicy(0.3, "test"), Progress.NONE, log::add)
                 .run(settings, root.resolve("a"), false);
     }

@@ -51,7 +51,7 @@ class ResumeRepairTest {
         PruningSettings p = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 2, 0.5, 0, 0, 0, 0,
                 "rewind", "trained", 1, 1, 50, List.of("reinit"));
         return new ExperimentSettings("lottery", "lenet300", data.toString(), 100, 0, 0, "adam", lr, 0.9, 0,
-                "constant", 20, 60, 30, 4, p, null);
+                "constant", 20, 60, 30, 4, p, null, null);
     }
 
     static ExperimentRunner runner(KernelPolicy policy) {

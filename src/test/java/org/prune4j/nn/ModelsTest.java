@@ -31,14 +31,14 @@ class ModelsTest {
             Tensor y = m.forward(Tensor.uniform(rng, -1, 1, 2, 1, 28, 28), Pass.eval(be));
             assertArrayEquals(new int[] {2, 10}, y.shape(), name);
             assertTrue(y.firstNonFinite() < 0, name);
-            // Glorot: weight std sqrt(2 / (fan_in + fan_out))
+            // the model's initialiser: Glorot std sqrt(2 / (fan_in + fan_out)), He std sqrt(2 / fan_in)
             Parameter w = m.prunable().get(0);
             double sq = 0;
             for (float v : w.value().data()) {
                 sq += v * v;
             }
             double std = Math.sqrt(sq / w.size());
-            assertEquals(Math.sqrt(2.0 / (w.fanIn() + w.fanOut())), std, 0.1 * std + 0.02, name);
+            assertEquals(m.initialiser().std(w.fanIn(), w.fanOut()), std, 0.1 * std + 0.02, name);
         }
         String msg = assertThrows(IllegalArgumentException.class,
                 () -> Models.create("lenet300", 1, 28, 28, 10, rng).forward(Tensor.zeros(2, 3, 28, 28), Pass.eval(be)))

@@ -21,7 +21,7 @@ class ComparisonTest {
 
     private static ExperimentSettings settings(String kind, long seed, SparseTrainingSettings m) {
         return new ExperimentSettings(kind, "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant", 60,
-                1000, 100, seed, null, m);
+                1000, 100, seed, null, m, null);
     }
 
     private static RoundResult result(double density, double accuracy, double seconds) {
@@ -73,7 +73,7 @@ class ComparisonTest {
     private static ExperimentSettings pruning(double sparsity, List<String> controls, long seed) {
         return new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant",
                 60, 1000, 100, seed, new org.prune4j.experiment.PruningSettings("magnitude", "layerwise", 0.5,
-                        "oneshot", 1, 0, sparsity, 0, 0, 0, "finetune", "trained", 1, 1, 1, controls), null);
+                        "oneshot", 1, 0, sparsity, 0, 0, 0, "finetune", "trained", 1, 1, 1, controls), null, null);
     }
 
     @Test
@@ -109,7 +109,7 @@ class ComparisonTest {
         SparseTrainingSettings scaled = new SparseTrainingSettings("edge-popup", 0.9, "", 0, false, 0, 0,
                 "scaled-signed-kaiming", "", 0, 0);
         ExperimentSettings fewer = new ExperimentSettings("rigl", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9,
-                0, "constant", 60, 500, 100, 1, null, rigl(0.9));
+                0, "constant", 60, 500, 100, 1, null, rigl(0.9), null);
         List<Comparison.Row> rows = Comparison.rows(List.of(
                 new RunResults(dir, settings("edge-popup", 1, plain), List.of(result(0.1, 0.80, 10)), Map.of()),
                 new RunResults(dir, settings("edge-popup", 1, scaled), List.of(result(0.1, 0.82, 10)), Map.of()),
