@@ -26,10 +26,12 @@ final class ExperimentCommands {
             throw new IllegalArgumentException("--momentum applies to --optimizer momentum or nesterov, not "
                     + optimizer + "; leave it out or pick one of those");
         }
+        preset.checkData(o);
         return new ExperimentSettings(kind, or(o.model, preset.model()), o.data, o.validation, o.trainSubset,
-                o.testSubset, optimizer, or(o.lr, preset.lr()), or(o.momentum, 0.9), o.weightDecay,
-                o.lrSchedule, or(o.batch, preset.batch()), or(o.iterations, preset.iterations()),
-                or(o.evalEvery, preset.evalEvery()), or(o.seed, 1L), pruning, sparse, o.augment);
+                o.testSubset, optimizer, or(o.lr, preset.lr()), or(o.momentum, 0.9), or(o.weightDecay,
+                preset.weightDecay()), or(o.lrSchedule, preset.lrSchedule()), or(o.batch, preset.batch()),
+                or(o.iterations, preset.iterations()), or(o.evalEvery, preset.evalEvery()), or(o.seed, 1L), pruning,
+                sparse, or(o.augment, preset.augment()));
     }
 
     static <T> T or(T value, T fallback) {

@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
             + "weights, with random re-initialisation and random pruning controls and the supermask evaluation at every sparsity.",
             "Checkpoints after every round and branch; --resume continues a killed run."})
 public final class LotteryCommand implements Callable<Integer> {
-    @Option(names = "--preset", description = "lenet300-lth (the paper's protocol, about 80 minutes on 2 cores) or "
-            + "lenet300-quick (about 5 minutes); required. Other options override the preset's settings.")
+    @Option(names = "--preset", description = "lenet300-lth (the paper's protocol, about 80 minutes on 2 cores), "
+            + "lenet300-quick (about 5 minutes), conv2-lth, conv4-lth, conv6-lth (Frankle & Carbin 2019 on CIFAR-10) or "
+            + "resnet20-lth (Frankle et al. 2020, rewinding to iteration 2,000); required. Other options override the "
+            + "preset's settings.")
     String preset;
 
     @Mixin

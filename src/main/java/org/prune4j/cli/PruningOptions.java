@@ -54,6 +54,11 @@ final class PruningOptions {
             + "others' rate (the LTH paper: 0.5).")
     Double outputRateScale;
 
+    @Option(names = "--conv-rate-scale", description = "Layerwise: convolutions prune this fraction of the fully "
+            + "connected layers' rate (Frankle & Carbin 2019: 0.5 for Conv-2 and Conv-4, 0.75 for Conv-6) (default 1, "
+            + "or the preset's).")
+    Double convRateScale;
+
     @Option(names = "--schedule", description = "oneshot, iterative or gradual.")
     String schedule;
 
@@ -113,13 +118,17 @@ final class PruningOptions {
         // SynFlow prunes in 100 sub-steps, but a structure rounds each to whole groups: one step there
         boolean grouped = st != null && !(st instanceof org.prune4j.prune.Unstructured);
         int steps = ExperimentCommands.or(scoreSteps, sc.equals("synflow") && !grouped ? 100 : 1);
-        return new PruningSettings(sc, ExperimentCommands.or(scope, "layerwise"),
+        String sco = ExperimentCommands.or(scope, preset.scope());
+        // a preset's convolution rate belongs to its layerwise scope; another scope chosen here drops it
+        double conv = convRateScale != null ? convRateScale : sco.equals("layerwise") ? preset.convRateScale() : 1;
+        return new PruningSettings(sc, sco,
                 ExperimentCommands.or(outputRateScale, preset.outputRateScale()), sched,
                 ExperimentCommands.or(rounds, preset.rounds()), ExperimentCommands.or(rate, preset.rate()),
                 ExperimentCommands.or(sparsity, fixed.isPresent() ? 1 - fixed.getAsDouble() : 0.9), g.get(0), g.get(1), g.get(2),
-                ExperimentCommands.or(reset, "rewind"), w, steps, scoreBatches, scoreBatchSize,
+                ExperimentCommands.or(reset, preset.reset()), w, steps, scoreBatches, scoreBatchSize,
                 ExperimentCommands.or(controls, defControls), structure, ExperimentCommands.or(scaleL1, 0.0),
-                distillation(), ExperimentCommands.or(hanQuality, 0.0), retraining(iterations));
+                distillation(), ExperimentCommands.or(hanQuality, 0.0), retraining(iterations),
+                conv);
     }
 
     private PruningSettings.Retrain retraining(long iterations) {

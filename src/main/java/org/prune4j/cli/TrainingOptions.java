@@ -16,8 +16,10 @@ final class TrainingOptions {
 
     @Option(names = "--data", description = "MNIST-format folder, or CIFAR-10 / CIFAR-100 binary version folder "
             + "(data_batch_1.bin .. test_batch.bin, from https://www.cs.toronto.edu/~kriz/cifar.html) "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "/usr/share/datasets/fashion-mnist")
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = DEFAULT_DATA)
     String data;
+
+    static final String DEFAULT_DATA = "/usr/share/datasets/fashion-mnist";
 
     @Option(names = "--augment", description = "Training-image augmentation: none or crop-flip (random crops of the "
             + "image padded by 4 black pixels and horizontal flips, the CIFAR standard of He et al. 2016) "
@@ -42,11 +44,11 @@ final class TrainingOptions {
     @Option(names = "--momentum", description = "Momentum of the momentum and nesterov optimisers (default 0.9).")
     Double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "0")
-    double weightDecay;
+    @Option(names = "--weight-decay", description = "L2 weight decay (default 0, or the preset's).")
+    Double weightDecay;
 
-    @Option(names = "--lr-schedule", defaultValue = "constant",
-            description = "constant, cosine[:WARMUP] or steps:GAMMA:M1,M2.")
+    @Option(names = "--lr-schedule", description = "constant, cosine[:WARMUP] or steps:GAMMA:M1,M2 (default constant, "
+            + "or the preset's).")
     String lrSchedule;
 
     @Option(names = "--batch", description = "Batch size.")

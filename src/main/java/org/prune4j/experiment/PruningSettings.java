@@ -39,7 +39,8 @@ public record PruningSettings(String score, String scope, double outputRateScale
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double scaleL1,
         @JsonInclude(JsonInclude.Include.NON_NULL) Distill distill,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double hanQuality,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Retrain retrain) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Retrain retrain,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double convRateScale) {
 
     /** The scope of Han et al. 2015: a per-layer threshold of {@code hanQuality} standard deviations. */
     public static final String HAN = "han";
@@ -114,8 +115,16 @@ public record PruningSettings(String score, String scope, double outputRateScale
         }
         // Accessors return null inside a compact constructor, so validate the parameters directly.
         Scorers.named(score);
+        // 0 stands for "as the other layers" (1), so settings without the option keep their hash
+        if (!(convRateScale >= 0 && convRateScale <= 1)) {
+            throw new IllegalArgumentException("--conv-rate-scale must be in (0, 1], got " + convRateScale);
+        }
+        convRateScale = convRateScale == 1 ? 0 : convRateScale;
         if (!han) {
-            Scopes.named(scope, outputRateScale);
+            Scopes.named(scope, outputRateScale, convRateScale == 0 ? 1 : convRateScale);
+        } else if (convRateScale != 0) {
+            throw new IllegalArgumentException("--conv-rate-scale scales the layerwise scope's rate; --scope han "
+                    + "prunes by its threshold alone: leave it out");
         }
         schedule(schedule, rounds, han ? HAN_RATE : rate, han ? HAN_SPARSITY : sparsity, gradualStart, gradualEnd,
                 gradualEvery);
@@ -211,7 +220,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null, 0, null);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null, 0, null, 0);
     }
 
     /** Settings with a structure and a slimming penalty, trained on plain cross-entropy. */
@@ -220,7 +229,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls, String structure,
             double scaleL1) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null, 0, null);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null, 0, null, 0);
     }
 
     /** The granularity of every pruning step. */
@@ -234,7 +243,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
 
     public Scope scopeInstance() {
         Scope inner = scope.equals(HAN) ? new org.prune4j.prune.HanThresholdScope(hanQuality)
-                : Scopes.named(scope, outputRateScale);
+                : Scopes.named(scope, outputRateScale, convRateScale == 0 ? 1 : convRateScale);
         return structure == null ? inner : new StructuredScope(structureInstance(), inner);
     }
 

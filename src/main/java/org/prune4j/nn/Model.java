@@ -105,6 +105,11 @@ public final class Model {
         return out;
     }
 
+    /** Whether {@code weight} is a convolution's (Frankle & Carbin prune those at their own rate). */
+    public boolean isConvolution(Parameter weight) {
+        return weightedLayers().stream().anyMatch(w -> w.weight() == weight && w instanceof Conv2d);
+    }
+
     public boolean isOutput(Parameter weight) {
         List<Parameter> pr = prunable();
         return !pr.isEmpty() && pr.get(pr.size() - 1) == weight;

@@ -48,7 +48,7 @@ final class GroupSelection {
             for (int i = 0; i < e.length; i++) {
                 e[i] = mean[g.groupOf()[i]];
             }
-            expanded.add(new Scored(s.weight(), e, s.output()));
+            expanded.add(new Scored(s.weight(), e, s.output(), s.conv()));
             means.add(mean);
             live.add(count);
         }

@@ -29,7 +29,7 @@ public final class Pruner {
             Map<Parameter, float[]> scores = scorer.scores(ctx);
             List<Scored> scored = new ArrayList<>();
             for (Parameter p : model.prunable()) {
-                scored.add(new Scored(p, scores.get(p), model.isOutput(p)));
+                scored.add(new Scored(p, scores.get(p), model.isOutput(p), model.isConvolution(p)));
             }
             masks = scope.select(scored, perStep);
             masks.forEach(Parameter::setMask);

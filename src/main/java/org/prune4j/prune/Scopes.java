@@ -14,6 +14,22 @@ public final class Scopes {
         return List.copyOf(Strategies.all("scope", StrategyProvider::scopes).keySet());
     }
 
+    /**
+     * As {@link #named(String, double)}, with convolutions pruned at {@code convRateScale} times
+     * the rate; only the layerwise scope has per-kind rates, so any other scale than 1 needs it.
+     */
+    public static Scope named(String name, double outputRateScale, double convRateScale) {
+        if (convRateScale == 1) {
+            return named(name, outputRateScale);
+        }
+        if (!name.equals("layerwise")) {
+            throw new IllegalArgumentException("--conv-rate-scale sets the convolutions' share of the layerwise "
+                    + "scope's rate; scope '" + name + "' does not prune layer by layer: leave it out or use --scope "
+                    + "layerwise");
+        }
+        return new LayerwiseScope(outputRateScale, convRateScale);
+    }
+
     public static Scope named(String name, double outputRateScale) {
         Map<String, DoubleFunction<Scope>> all = Strategies.all("scope", StrategyProvider::scopes);
         DoubleFunction<Scope> s = all.get(name);

@@ -2,8 +2,14 @@ package org.prune4j.prune;
 
 import org.prune4j.nn.Parameter;
 
-/** One prunable weight with its scores and whether it is the network's output layer. */
-public record Scored(Parameter weight, float[] scores, boolean output) {
+/** One prunable weight with its scores, whether it is the network's output layer and whether a convolution's. */
+public record Scored(Parameter weight, float[] scores, boolean output, boolean conv) {
+
+    /** A weight that is not a convolution's. */
+    public Scored(Parameter weight, float[] scores, boolean output) {
+        this(weight, scores, output, false);
+    }
+
     public Scored {
         if (scores.length != weight.size()) {
             throw new IllegalArgumentException(weight.name() + ": " + scores.length + " scores for " + weight.size()
