@@ -36,7 +36,14 @@ public final class Main implements Runnable {
             return 1;
         });
         try {
-            return cl.execute(args);
+            String[] expanded;
+            try {
+                expanded = SettingsFile.expand(cl, args);
+            } catch (IllegalArgumentException e) {
+                System.err.println("prune4j: " + message(e));
+                return 2;
+            }
+            return cl.execute(expanded);
         } catch (OutOfMemoryError e) {
             // what held the memory is unreachable now, so there is room for one line
             System.err.println("prune4j: " + HostMemory.outOfMemory(e, "running '" + String.join(" ", args) + "'"));

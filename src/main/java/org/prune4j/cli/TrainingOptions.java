@@ -10,6 +10,12 @@ import picocli.CommandLine.Option;
  * default when there is no preset).
  */
 final class TrainingOptions {
+    /** Read and expanded by {@link SettingsFile} before parsing; declared here for the help text. */
+    @Option(names = SettingsFile.OPTION, paramLabel = "FILE", description = "Options from a JSON or YAML file, one "
+            + "key per option name without the dashes (model: resnet20, lr: 0.1, controls: [reinit, random], "
+            + "resume-or-start: true); options on the command line replace the file's.")
+    java.nio.file.Path settings;
+
     @Option(names = "--model", description = "lenet300, lenet5, conv2, conv4, conv6 (Frankle & Carbin 2019), mlp-bn, "
             + "resnet20, resnet56 (He et al. 2016, CIFAR form) or vgg16 (CIFAR form with BatchNorm).")
     String model;

@@ -437,6 +437,8 @@ final class ExperimentRun implements AutoCloseable {
 
     private Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("prune4j", BuildInfo.current().version());
+        m.put("commit", BuildInfo.current().commit());
         m.put("backend", backend.description());
         m.put("kernelPolicy", policyDescription());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
