@@ -57,6 +57,24 @@ class SettingsFileTest {
         assertEquals(0.004, sw.get("learningRate").asDouble(), 0);
         assertEquals(1, sw.get("pruning").get("controls").size());
         assertEquals("reinit", sw.get("pruning").get("controls").get(0).asText());
+        provenanceNamesTheCheckedOutCommit(dir.resolve("w"));
+    }
+
+    /** results.json names the commit the build came from, as git itself reports it. */
+    private void provenanceNamesTheCheckedOutCommit(Path out) throws Exception {
+        Path results;
+        try (Stream<Path> s = Files.list(out)) {
+            results = s.filter(Files::isDirectory).findFirst().orElseThrow().resolve("results.json");
+        }
+        JsonNode machine = Json.PRETTY.readTree(results.toFile()).get("machine");
+        assertTrue(machine.get("prune4j").asText().startsWith("0."), machine.toString());
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes()).strip();
+        if (git.waitFor() == 0 && head.matches("[0-9a-f]{40}")) {
+            assertTrue(machine.get("commit").asText().startsWith(head), machine + " vs HEAD " + head);
+        } else {
+            assertEquals("unknown", machine.get("commit").asText(), "not a git checkout here");
+        }
     }
 
     @Test
