@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class, ImportCommand.class, InferCommand.class, DynamicSparseCommands.Set.class,
             DynamicSparseCommands.Rigl.class, DynamicSparseCommands.EdgePopupCommand.class,
             DynamicSparseCommands.SupermaskCommand.class, DynamicSparseCommands.BnOnly.class,
-            DynamicSparseCommands.SupSupCommand.class, LayerResetCommand.class})
+            DynamicSparseCommands.SupSupCommand.class, LayerResetCommand.class, GridCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -78,10 +78,17 @@ final class SettingsFile {
 
     /** The file's options as command-line arguments, leaving out those the command line gives. */
     static List<String> options(Path file, CommandLine command, Set<String> given) {
-        JsonNode root = read(file);
+        return arguments(read(file), command, given, "settings file " + file);
+    }
+
+    /**
+     * A mapping of option names to values as command-line arguments of {@code command}, leaving
+     * out the options in {@code given}; {@code where} names the source in errors.
+     */
+    static List<String> arguments(JsonNode root, CommandLine command, Set<String> given, String where) {
         if (!root.isObject()) {
-            throw new IllegalArgumentException("settings file " + file + " must hold a mapping of option names to "
-                    + "values (model: resnet20, lr: 0.1), not " + root.getNodeType().name().toLowerCase());
+            throw new IllegalArgumentException(where + " must hold a mapping of option names to values (model: "
+                    + "resnet20, lr: 0.1), not " + root.getNodeType().name().toLowerCase());
         }
         String name = command.getCommandName();
         List<String> out = new ArrayList<>();
@@ -90,7 +97,7 @@ final class SettingsFile {
             String option = e.getKey().startsWith("--") ? e.getKey() : "--" + e.getKey();
             CommandLine.Model.OptionSpec spec = command.getCommandSpec().findOption(option);
             if (spec == null || option.equals(OPTION)) {
-                throw new IllegalArgumentException("settings file " + file + ": '" + e.getKey() + "' is not an "
+                throw new IllegalArgumentException(where + ": '" + e.getKey() + "' is not an "
                         + "option of '" + name + "'; see prune4j " + name + " --help for its options");
             }
             if (given.contains(option)) {
@@ -99,7 +106,7 @@ final class SettingsFile {
             JsonNode v = e.getValue();
             if (spec.arity().max() == 0) {
                 if (!v.isBoolean()) {
-                    throw new IllegalArgumentException("settings file " + file + ": '" + e.getKey() + "' is a switch;"
+                    throw new IllegalArgumentException(where + ": '" + e.getKey() + "' is a switch;"
                             + " give it true or false, not " + v);
                 }
                 if (v.booleanValue()) {
@@ -108,25 +115,25 @@ final class SettingsFile {
                 continue;
             }
             out.add(option);
-            out.add(value(file, e.getKey(), v));
+            out.add(value(where, e.getKey(), v));
         }
         return out;
     }
 
-    private static String value(Path file, String key, JsonNode v) {
+    static String value(String where, String key, JsonNode v) {
         if (v.isArray()) {
             List<String> parts = new ArrayList<>();
-            v.forEach(x -> parts.add(value(file, key, x)));
+            v.forEach(x -> parts.add(value(where, key, x)));
             return String.join(",", parts);
         }
         if (v.isValueNode() && !v.isNull()) {
             return v.asText();
         }
-        throw new IllegalArgumentException("settings file " + file + ": '" + key + "' must be a value or a list of "
+        throw new IllegalArgumentException(where + ": '" + key + "' must be a value or a list of "
                 + "values, not " + (v.isNull() ? "empty" : "a nested mapping"));
     }
 
-    private static JsonNode read(Path file) {
+    static JsonNode read(Path file) {
         String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase();
         boolean yaml = n.endsWith(".yaml") || n.endsWith(".yml");
         if (!yaml && !n.endsWith(".json")) {
