@@ -76,7 +76,8 @@ public final class ReportCommand implements Callable<Integer> {
         if (Files.isDirectory(path)) {
             RunResults run = RunResults.read(path);
             ExperimentReport.write(path, run.settings(), run.results(), run.machine());
-            System.out.println("redrew " + path.resolve("results.csv") + ", accuracy.png, curves.png");
+            System.out.println("redrew " + path.resolve("results.csv") + ", the charts (accuracy, curves, small "
+                    + "multiples) and " + path.resolve("report.html"));
             return 0;
         }
         if (!Files.isRegularFile(path) || !path.toString().endsWith(".json")) {

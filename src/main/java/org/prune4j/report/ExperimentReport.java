@@ -22,8 +22,10 @@ import org.prune4j.train.EvalPoint;
 /**
  * Writes an experiment's results.json (settings, machine, every round and branch with its
  * curve), results.csv (one row per round and branch), accuracy.png (test accuracy at the
- * early-stopping point vs weights remaining, one line per branch) and curves.png (test
- * accuracy over training for each main-branch round).
+ * early-stopping point vs weights remaining, one line per branch), curves.png (test
+ * accuracy over training for each main-branch round), the same curves as small multiples
+ * (curves-accuracy.png, curves-loss.png: a panel per round) and report.html, one page with all
+ * of it.
  */
 public final class ExperimentReport {
     private ExperimentReport() {
@@ -45,6 +47,7 @@ public final class ExperimentReport {
             throw new UncheckedIOException("cannot write results in " + dir + ": " + org.prune4j.guard.IoErrors.reason(e), e);
         }
         if (!Plots.available()) {
+            HtmlReport.write(dir, settings, rows, machine);
             return;
         }
         if (settings.kind().equals("supsup")) {
@@ -77,6 +80,25 @@ public final class ExperimentReport {
         }
         Plots.line(dir.resolve("curves.png"), settings.model() + ": test accuracy during training (main branch)",
                 "iteration", "test accuracy (%)", curveSeries(rows), false);
+        List<RoundResult> main = rows.stream().filter(r -> r.branch().equals("main") && r.curve().size() >= 2).toList();
+        List<SmallMultiples.Panel> acc = new ArrayList<>(), loss = new ArrayList<>();
+        for (RoundResult r : main) {
+            String title = String.format(Locale.ROOT, "round %d: %.1f%% weights", r.round(), 100 * r.density());
+            List<EvalPoint> c = r.curve();
+            double[] x = c.stream().mapToDouble(EvalPoint::iteration).toArray();
+            acc.add(new SmallMultiples.Panel(title, List.of(
+                    new Plots.Series("validation", x, c.stream().mapToDouble(p -> 100 * p.valAccuracy()).toArray()),
+                    new Plots.Series("test", x, c.stream().mapToDouble(p -> 100 * p.testAccuracy()).toArray()))));
+            // the training loss is the mean since the last evaluation, so the point before training has none
+            List<EvalPoint> trained = c.stream().filter(p -> !Double.isNaN(p.trainLoss())).toList();
+            loss.add(new SmallMultiples.Panel(title, List.of(
+                    new Plots.Series("training", trained.stream().mapToDouble(EvalPoint::iteration).toArray(),
+                            trained.stream().mapToDouble(EvalPoint::trainLoss).toArray()),
+                    new Plots.Series("validation", x, c.stream().mapToDouble(EvalPoint::valLoss).toArray()))));
+        }
+        SmallMultiples.write(dir.resolve("curves-accuracy.png"), "iteration", "accuracy (%)", acc, 4, false);
+        SmallMultiples.write(dir.resolve("curves-loss.png"), "iteration", "loss", loss, 4, true);
+        HtmlReport.write(dir, settings, rows, machine);
     }
 
     static String csv(List<RoundResult> rows) {

@@ -25,6 +25,11 @@ public final class Plots {
     private Plots() {
     }
 
+    /** Whether SVG copies are written. */
+    static boolean vector() {
+        return VECTOR;
+    }
+
     /**
      * Whether this runtime can draw: the GPU bundle's runtime leaves out java.desktop and the
      * charting jars to stay small, and its runs write results files only (plots can be drawn
