@@ -29,6 +29,6 @@ public final class DemoCommand implements Callable<Integer> {
         // The paper's protocol (50k iterations x 10 rounds x 3 trainings) takes about two hours on
         // two cores; this is the same pipeline cut to a minute.
         return Main.run("lottery", "--preset", "lenet300-quick", "--iterations", "1000", "--rounds", "3", "--out",
-                out + "/runs", "--resume");
+                out + "/runs", "--resume-or-start");
     }
 }

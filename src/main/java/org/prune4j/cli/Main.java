@@ -27,6 +27,7 @@ public final class Main implements Runnable {
      * trace follows with {@code PRUNE4J_DEBUG=1}), running out of memory included.
      */
     public static int run(String... args) {
+        oneLogFormat();
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println("prune4j: " + message(ex));
@@ -51,6 +52,32 @@ public final class Main implements Runnable {
                 e.printStackTrace();
             }
             return 1;
+        }
+    }
+
+    /**
+     * The library logs through System.Logger (java.util.logging underneath), whose console
+     * format is two lines with a date; the command prints those records in its own
+     * {@code [prune4j HH:MM:SS]} line format, warnings marked, so a run's log reads as one.
+     */
+    private static void oneLogFormat() {
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            if (h instanceof java.util.logging.ConsoleHandler && !(h.getFormatter() instanceof LineFormat)) {
+                h.setFormatter(new LineFormat());
+            }
+        }
+    }
+
+    private static final class LineFormat extends java.util.logging.Formatter {
+        private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+                .ofPattern("HH:mm:ss");
+
+        @Override
+        public String format(java.util.logging.LogRecord r) {
+            String level = r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                    ? r.getLevel().getName() + " " : "";
+            return "[prune4j " + TIME.format(java.time.LocalTime.now()) + "] " + level + formatMessage(r)
+                    + System.lineSeparator();
         }
     }
 
