@@ -7,17 +7,20 @@ import org.prune4j.nn.BatchNorm;
 import org.prune4j.nn.Conv2d;
 import org.prune4j.nn.Dropout;
 import org.prune4j.nn.Flatten;
+import org.prune4j.nn.GlobalAvgPool;
 import org.prune4j.nn.Layer;
 import org.prune4j.nn.Linear;
 import org.prune4j.nn.MaxPool2d;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.ReLU;
+import org.prune4j.nn.ResidualBlock;
 
 /**
  * A model as an ONNX graph (opset 13) for inference anywhere ONNX runs: Linear as Gemm with
  * the weight transposed, Conv2d as Conv, MaxPool2d as MaxPool, BatchNorm in evaluation form
- * with its running statistics, ReLU, Flatten; Dropout is the identity at inference and leaves
+ * with its running statistics, ReLU, Flatten, GlobalAvgPool as GlobalAveragePool and Flatten, a
+ * residual block as its two paths joined by Add and Relu; Dropout is the identity at inference and leaves
  * no node. Pruned weights are exported as the zeros they are (ONNX has no sparse weight that
  * runtimes execute). The batch dimension is symbolic. Written with the protobuf wire format
  * directly: ONNX's schema is small and stable, and it saves a dependency.
@@ -38,12 +41,39 @@ public final class OnnxExport {
 
     static byte[] encode(Model model) {
         ProtoWriter graph = new ProtoWriter().string(2, model.name());
-        List<ProtoWriter> nodes = new ArrayList<>(), inits = new ArrayList<>();
-        String x = "input";
+        Graph g = new Graph();
+        String x = g.emit(model.layers(), "input");
         int[] shape = model.inputShape();
-        int i = 0;
         for (Layer l : model.layers()) {
-            String y = "t" + (i++);
+            shape = l.outputShape(shape);
+        }
+        g.nodes.forEach(n -> graph.message(1, n));
+        g.inits.forEach(t -> graph.message(5, t));
+        graph.message(11, valueInfo("input", model.inputShape()));
+        graph.message(12, valueInfo(x, shape));
+        return new ProtoWriter().int64(1, 7).string(2, "prune4j").string(3, "0.1.0").message(7, graph)
+                .message(8, new ProtoWriter().string(1, "").int64(2, 13)).toBytes();
+    }
+
+    /** The nodes and initialisers of a graph as layers are added; values are named t0, t1, ... */
+    private static final class Graph {
+        final List<ProtoWriter> nodes = new ArrayList<>();
+        final List<ProtoWriter> inits = new ArrayList<>();
+        private int next;
+
+        /** Adds {@code layers} in order after the value {@code x}; returns the name of their output. */
+        String emit(List<Layer> layers, String x) {
+            for (Layer l : layers) {
+                x = emit(l, x);
+            }
+            return x;
+        }
+
+        private String emit(Layer l, String x) {
+            if (l instanceof Dropout) {
+                return x;
+            }
+            String y = "t" + (next++);
             switch (l) {
                 case Linear lin -> {
                     Parameter w = lin.weight(), b = lin.parameters().get(1);
@@ -62,11 +92,11 @@ public final class OnnxExport {
                         in.add(b.name());
                     });
                     int p = c.padding();
-                    nodes.add(node("Conv", y, in, attrInts("kernel_shape", k, k),
-                            attrInts("pads", p, p, p, p), attrInts("strides", c.stride(), c.stride())));
+                    nodes.add(node("Conv", y, in, attrInts("kernel_shape", k, k), attrInts("pads", p, p, p, p),
+                            attrInts("strides", c.stride(), c.stride())));
                 }
-                case MaxPool2d m -> nodes.add(node("MaxPool", y, List.of(x), attrInts("kernel_shape", m.size(), m.size()),
-                        attrInts("strides", m.size(), m.size())));
+                case MaxPool2d m -> nodes.add(node("MaxPool", y, List.of(x), attrInts("kernel_shape", m.size(),
+                        m.size()), attrInts("strides", m.size(), m.size())));
                 case BatchNorm bn -> {
                     for (Parameter p : bn.parameters()) {
                         inits.add(tensor(p.name(), p.value().data(), p.shape()));
@@ -77,21 +107,21 @@ public final class OnnxExport {
                 }
                 case ReLU r -> nodes.add(node("Relu", y, List.of(x)));
                 case Flatten f -> nodes.add(node("Flatten", y, List.of(x), attrInt("axis", 1)));
-                case Dropout d -> {
-                    i--;
-                    continue;
+                case GlobalAvgPool gap -> {
+                    // ONNX keeps the pooled 1 x 1 plane; the model's next layer takes batch x channels
+                    String pooled = y + "_pooled";
+                    nodes.add(node("GlobalAveragePool", pooled, List.of(x)));
+                    nodes.add(node("Flatten", y, List.of(pooled), attrInt("axis", 1)));
+                }
+                case ResidualBlock b -> {
+                    String sum = y + "_sum";
+                    nodes.add(node("Add", sum, List.of(emit(b.main(), x), emit(b.shortcut(), x))));
+                    nodes.add(node("Relu", y, List.of(sum)));
                 }
                 default -> throw new IllegalArgumentException("no ONNX form for layer " + l.describe());
             }
-            x = y;
-            shape = l.outputShape(shape);
+            return y;
         }
-        nodes.forEach(n -> graph.message(1, n));
-        inits.forEach(t -> graph.message(5, t));
-        graph.message(11, valueInfo("input", model.inputShape()));
-        graph.message(12, valueInfo(x, shape));
-        return new ProtoWriter().int64(1, 7).string(2, "prune4j").string(3, "0.1.0").message(7, graph)
-                .message(8, new ProtoWriter().string(1, "").int64(2, 13)).toBytes();
     }
 
     private static ProtoWriter node(String op, String output, List<String> inputs, ProtoWriter... attrs) {

@@ -42,6 +42,16 @@ public final class ResidualBlock implements Layer {
         return name;
     }
 
+    /** The main path's layers, in order. */
+    public List<Layer> main() {
+        return main;
+    }
+
+    /** The shortcut's layers, in order; empty for the identity. */
+    public List<Layer> shortcut() {
+        return shortcut;
+    }
+
     @Override
     public Tensor forward(Tensor x, Pass p) {
         pass = p;

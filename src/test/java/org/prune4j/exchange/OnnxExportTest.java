@@ -34,10 +34,12 @@ class OnnxExportTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenet300", "conv2", "lenet5", "mlp-bn"})
+    @ValueSource(strings = {"lenet300", "conv2", "lenet5", "mlp-bn", "resnet20", "vgg16"})
     void onnxRuntimeComputesWhatPrune4jComputes(String arch) throws Exception {
         Rng rng = new Rng(11);
-        Model m = Models.create(arch, 1, 28, 28, 10, rng);
+        // the CIFAR networks on colour images: strided convolutions, residual joins, global pooling
+        int c = arch.equals("resnet20") || arch.equals("vgg16") ? 3 : 1, side = c == 3 ? 32 : 28;
+        Model m = Models.create(arch, c, side, side, 10, rng);
         List<Parameter> ws = m.prunable();
         ws.get(0).setMask(Mask.random(ws.get(0).shape()[0], ws.get(0).shape()[1], 0.3, rng));
         for (Parameter p : m.parameters()) {
@@ -51,11 +53,11 @@ class OnnxExportTest {
         Path f = dir.resolve(arch + ".onnx");
         ModelFiles.write(m, f);
         int n = 5;
-        Tensor x = Tensor.uniform(rng, -1, 1, n, 1, 28, 28);
+        Tensor x = Tensor.uniform(rng, -1, 1, n, c, side, side);
         float[] want = m.forward(x, Pass.eval(Backends.host())).data().clone();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(f.toString(), new OrtSession.SessionOptions());
-                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), new long[] {n, 1, 28, 28});
+                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), new long[] {n, c, side, side});
                 OrtSession.Result r = s.run(Map.of("input", in))) {
             float[][] got = (float[][]) r.get(0).getValue();
             assertEquals(n, got.length);
