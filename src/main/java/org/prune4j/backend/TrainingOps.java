@@ -98,6 +98,18 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.CONV, "im2col");
     }
 
+    /** {@link #im2col(Tensor, int, int, int, Tensor)} at stride 1, as before strides existed. */
+    @Requires(Feature.CONV)
+    default void im2col(Tensor x, int k, int pad, Tensor cols) {
+        im2col(x, k, pad, 1, cols);
+    }
+
+    /** {@link #col2im(Tensor, int, int, int, Tensor)} at stride 1. */
+    @Requires(Feature.CONV)
+    default void col2im(Tensor cols, int k, int pad, Tensor dx) {
+        col2im(cols, k, pad, 1, dx);
+    }
+
     /** The adjoint of {@link #im2col}: overwrites {@code dx} with the sum of every column entry at its pixel. */
     @Requires(Feature.CONV)
     default void col2im(Tensor cols, int k, int pad, int stride, Tensor dx) {

@@ -68,7 +68,7 @@ record Grid(Path file, String command, List<String> shared, List<String> varied,
                 throw new IllegalArgumentException(where + ": vary." + e.getKey() + " must be a list of values");
             }
             List<String> vs = new ArrayList<>();
-            e.getValue().forEach(v -> vs.add(SettingsFile.value(where, e.getKey(), v)));
+            e.getValue().forEach(v -> vs.add(SettingsFile.value(where, e.getKey(), v, SettingsFile.separator(spec))));
             varied.add(option);
             values.add(vs);
             names.add(option);

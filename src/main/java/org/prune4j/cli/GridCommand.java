@@ -84,12 +84,27 @@ public final class GridCommand implements Callable<Integer> {
         return slurm ? submit(grid) : runLocally(grid);
     }
 
-    /** The command line of a child JVM like this one, its heap shared out between the workers. */
-    private List<String> jvm(int share) {
-        long mb = Math.max(1024, Runtime.getRuntime().maxMemory() / share / (1024 * 1024));
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
-                "-Xmx" + mb + "m", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    /**
+     * The command line of a child JVM like this one: its system properties and -XX options
+     * forwarded, then {@code memory} (a heap size or share) and, for local workers, a share of
+     * the cores, so N workers run N x (cores / N) compute threads and not N x cores.
+     */
+    private static List<String> jvm(String memory, int cores) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            boolean ours = a.startsWith("-XX:ActiveProcessorCount") || a.startsWith("-XX:MaxRAMPercentage")
+                    || a.equals("-XX:+UseParallelGC");
+            if ((a.startsWith("-D") || a.startsWith("-XX:") || a.startsWith("-Xss")) && !ours) {
+                cmd.add(a);
+            }
+        }
+        cmd.add(memory);
+        if (cores > 0) {
+            cmd.add("-XX:ActiveProcessorCount=" + cores);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return cmd;
     }
 
     private int runLocally(Grid grid) throws Exception {
@@ -108,11 +123,15 @@ public final class GridCommand implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 int run = i;
                 futures.add(pool.submit(() -> {
-                    List<String> cmd = new ArrayList<>(jvm(workers));
+                    long mb = Math.max(1024, Runtime.getRuntime().maxMemory() / workers / (1024 * 1024));
+                    int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+                    List<String> cmd = new ArrayList<>(jvm("-Xmx" + mb + "m", cores));
                     cmd.addAll(grid.arguments(run));
                     Path log = logs.resolve(String.format("run-%03d.log", run));
                     long t0 = System.nanoTime();
-                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    // appended, so a retried run's log keeps the attempt before it
+                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
                     live.add(p);
                     int code = p.waitFor();
                     live.remove(p);
@@ -130,7 +149,9 @@ public final class GridCommand implements Callable<Integer> {
                 f.get();
             }
         } finally {
+            // a worker that failed to start stops the grid: no child may outlive it
             pool.shutdownNow();
+            live.forEach(Process::destroy);
             Runtime.getRuntime().removeShutdownHook(stop);
         }
         if (!failed.isEmpty()) {
@@ -152,20 +173,25 @@ public final class GridCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder("#!/usr/bin/env bash\n");
         s.append("#SBATCH --job-name=prune4j-grid\n");
         s.append("#SBATCH --array=0-").append(grid.size() - 1).append('\n');
-        s.append("#SBATCH --output=").append(logs).append("/slurm-%A_%a.log\n");
+        s.append("#SBATCH --output=").append(quote(logs + "/slurm-%A_%a.log")).append('\n');
         for (String o : slurmOptions) {
             s.append("#SBATCH ").append(o).append('\n');
         }
-        s.append("# ").append(grid.size()).append(" runs of ").append(file.toAbsolutePath()).append("; each task runs one"
-                + " with --resume-or-start, so a requeued task continues.\n");
+        s.append("# ").append(grid.size()).append(" runs of ").append(file.toAbsolutePath()).append(", written out as "
+                + "they were at submission; each runs with --resume-or-start, so a requeued task continues.\n");
         s.append("set -euo pipefail\n");
         s.append("cd ").append(quote(Path.of("").toAbsolutePath().toString())).append('\n');
-        List<String> cmd = new ArrayList<>(jvm(1));
-        cmd.addAll(List.of("grid", file.toAbsolutePath().toString(), "--task"));
-        StringBuilder line = new StringBuilder("exec");
-        cmd.forEach(c -> line.append(' ').append(quote(c)));
-        line.append(" \"${SLURM_ARRAY_TASK_ID:?run this script with sbatch, or set SLURM_ARRAY_TASK_ID}\"\n");
-        s.append(line);
+        // the heap follows the memory Slurm grants the task, not this machine's
+        List<String> jvm = jvm("-XX:MaxRAMPercentage=75", 0);
+        s.append("case \"${SLURM_ARRAY_TASK_ID:?run this script with sbatch, or set SLURM_ARRAY_TASK_ID}\" in\n");
+        for (int i = 0; i < grid.size(); i++) {
+            StringBuilder line = new StringBuilder("  ").append(i).append(") exec");
+            jvm.forEach(c -> line.append(' ').append(quote(c)));
+            grid.arguments(i).forEach(c -> line.append(' ').append(quote(c)));
+            s.append(line).append(" ;;\n");
+        }
+        s.append("  *) echo \"no run $SLURM_ARRAY_TASK_ID in this grid (0..").append(grid.size() - 1)
+                .append(")\" >&2; exit 2 ;;\nesac\n");
         Path script = out.resolve("grid-slurm.sh");
         Path tmp = out.resolve("grid-slurm.sh.tmp");
         Files.writeString(tmp, s);

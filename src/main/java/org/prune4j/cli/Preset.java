@@ -51,15 +51,18 @@ record Preset(String name, String model, String optimizer, double lr, int batch,
 
     /**
      * ResNet-20 on CIFAR-10 with late rewinding (Frankle et al. 2020), in OpenLTH's settings for
-     * cifar_resnet_20: SGD with momentum 0.9 at 0.1, batch 128, weight decay 1e-4, 160 epochs of
-     * the 50,000 training images (62,400 iterations) with the rate cut tenfold at epochs 80 and
-     * 120, crop-and-flip augmentation, 20% of the weights pruned per round globally. The weights
-     * rewind to iteration 2,000 (about 5 epochs), not to initialisation.
+     * cifar_resnet_20: SGD with momentum 0.9 at 0.1, batch 128, weight decay 1e-4, 160 epochs
+     * with the rate cut tenfold at epochs 80 and 120, crop-and-flip augmentation, 20% of the
+     * weights pruned per round in one global ranking that leaves the output layer dense. Epochs
+     * are of the 45,000 training images left beside the 5,000 held out for validation (351
+     * batches; OpenLTH trains on all 50,000). OpenLTH draws BatchNorm scales uniformly in [0, 1];
+     * here they start at 1. The weights rewind to iteration 2,000 (about 6 epochs), not to
+     * initialisation.
      */
-    static final Preset RESNET20_LTH = new Preset("resnet20-lth", "resnet20", "momentum", 0.1, 128, 62_400, 1_560, 20,
-            0.2, 1, new Protocol(1e-4, "steps:0.1:31200,46800", "crop-flip", "global", "rewind:2000", 1, "CIFAR-10"),
-            "ResNet-20 on CIFAR-10 with rewinding to iteration 2,000 (Frankle et al. 2020): 20 rounds of 62,400 "
-                    + "iterations; a GPU workstation job");
+    static final Preset RESNET20_LTH = new Preset("resnet20-lth", "resnet20", "momentum", 0.1, 128, 56_160, 1_755, 20,
+            0.2, 0, new Protocol(1e-4, "steps:0.1:28080,42120", "crop-flip", "global", "rewind:2000", 1, "CIFAR-10"),
+            "ResNet-20 on CIFAR-10 with rewinding to iteration 2,000 (Frankle et al. 2020): 20 rounds of 160 epochs "
+                    + "(56,160 iterations); a GPU workstation job");
 
     /** Defaults for train and prune runs without a preset. */
     static final Preset DEFAULT = new Preset("default", "lenet300", "adam", 1.2e-3, 60, 5_000, 100, 5, 0.2, 0.5,

@@ -51,7 +51,8 @@ final class PruningOptions {
     Double distillWeight;
 
     @Option(names = "--output-rate-scale", description = "Layerwise: the output layer prunes this fraction of the "
-            + "others' rate (the LTH paper: 0.5).")
+            + "others' rate (the LTH paper: 0.5). Global: 0 leaves the output layer dense, out of the ranking "
+            + "(OpenLTH's CIFAR ResNets), any other value ranks it with the rest.")
     Double outputRateScale;
 
     @Option(names = "--conv-rate-scale", description = "Layerwise: convolutions prune this fraction of the fully "
@@ -120,6 +121,10 @@ final class PruningOptions {
         int steps = ExperimentCommands.or(scoreSteps, sc.equals("synflow") && !grouped ? 100 : 1);
         String sco = ExperimentCommands.or(scope, preset.scope());
         // a preset's convolution rate belongs to its layerwise scope; another scope chosen here drops it
+        if (convRateScale != null && !(convRateScale > 0 && convRateScale <= 1)) {
+            throw new IllegalArgumentException("--conv-rate-scale must be in (0, 1], got " + convRateScale
+                    + "; to leave convolutions nearly dense give a small fraction such as 0.01");
+        }
         double conv = convRateScale != null ? convRateScale : sco.equals("layerwise") ? preset.convRateScale() : 1;
         return new PruningSettings(sc, sco,
                 ExperimentCommands.or(outputRateScale, preset.outputRateScale()), sched,

@@ -65,6 +65,10 @@ final class SettingsFile {
         }
         Set<String> given = new HashSet<>();
         for (String a : rest) {
+            if (a.equals(OPTION) || a.startsWith(OPTION + "=")) {
+                throw new IllegalArgumentException("--settings is given twice; put everything in one file, or the "
+                        + "differences as options on the command line");
+            }
             if (a.startsWith("--")) {
                 int eq = a.indexOf('=');
                 given.add(eq < 0 ? a : a.substring(0, eq));
@@ -115,22 +119,33 @@ final class SettingsFile {
                 continue;
             }
             out.add(option);
-            out.add(value(where, e.getKey(), v));
+            out.add(value(where, e.getKey(), v, separator(spec)));
         }
         return out;
     }
 
     static String value(String where, String key, JsonNode v) {
+        return value(where, key, v, ",");
+    }
+
+    /** A list becomes one argument joined by the option's own separator. */
+    static String value(String where, String key, JsonNode v, String separator) {
         if (v.isArray()) {
             List<String> parts = new ArrayList<>();
-            v.forEach(x -> parts.add(value(where, key, x)));
-            return String.join(",", parts);
+            v.forEach(x -> parts.add(value(where, key, x, separator)));
+            return String.join(separator, parts);
         }
         if (v.isValueNode() && !v.isNull()) {
             return v.asText();
         }
         throw new IllegalArgumentException(where + ": '" + key + "' must be a value or a list of "
                 + "values, not " + (v.isNull() ? "empty" : "a nested mapping"));
+    }
+
+    /** The separator an option splits its value at (its split regex when that is one plain character), else a comma. */
+    static String separator(CommandLine.Model.OptionSpec spec) {
+        String r = spec.splitRegex();
+        return r != null && r.length() == 1 && ",;:|".contains(r) ? r : ",";
     }
 
     static JsonNode read(Path file) {

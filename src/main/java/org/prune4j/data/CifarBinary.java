@@ -60,9 +60,10 @@ final class CifarBinary {
     private static Layout layout(Path dir) {
         for (Path d : List.of(dir, dir.resolve("cifar-10-batches-bin"), dir.resolve("cifar-100-binary"))) {
             if (Files.isRegularFile(d.resolve("data_batch_1.bin"))) {
+                // a half-unpacked archive would otherwise train on part of the data without a word
                 List<Path> train = new ArrayList<>();
-                for (int i = 1; Files.exists(d.resolve("data_batch_" + i + ".bin")); i++) {
-                    train.add(d.resolve("data_batch_" + i + ".bin"));
+                for (int i = 1; i <= 5; i++) {
+                    train.add(required(d, "data_batch_" + i + ".bin"));
                 }
                 return new Layout(d, train, required(d, "test_batch.bin"), 1, 10, "cifar-10");
             }
@@ -77,8 +78,9 @@ final class CifarBinary {
         Path p = dir.resolve(name);
         String notFile = IoErrors.notRegularFile(p);
         if (notFile != null) {
-            throw new MalformedDataException(p, "is " + notFile + "; a CIFAR folder needs its test records here (the"
-                    + " archive from https://www.cs.toronto.edu/~kriz/cifar.html, binary version, has it)");
+            throw new MalformedDataException(p, "is " + notFile + "; a CIFAR-10 folder has data_batch_1.bin .. "
+                    + "data_batch_5.bin and test_batch.bin (unpack the whole binary version from "
+                    + "https://www.cs.toronto.edu/~kriz/cifar.html)");
         }
         return p;
     }

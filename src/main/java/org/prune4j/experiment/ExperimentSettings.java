@@ -67,6 +67,11 @@ public record ExperimentSettings(String kind, String model, String data, int val
         Optimizer.named(optimizer, momentum, weightDecay);
         schedule(lrSchedule, learningRate, iterations);
         new TrainConfig(iterations, batch, evalEvery, seed);
+        if (pruning != null && "channels".equals(pruning.structure()) && model.startsWith("resnet")) {
+            throw new IllegalArgumentException("--structure channels removes whole channels, but a residual block "
+                    + "adds its shortcut to its output channel by channel, so " + model + "'s channels cannot be "
+                    + "removed one layer at a time; prune it unstructured, in blocks (block:RxC) or 2:4 (nm:2:4)");
+        }
         if (!kind.equals("train") && !sparseKind && pruning == null) {
             throw new IllegalArgumentException(kind + " needs pruning settings");
         }

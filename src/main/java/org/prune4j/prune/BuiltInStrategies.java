@@ -27,7 +27,8 @@ public final class BuiltInStrategies implements StrategyProvider {
     public Map<String, DoubleFunction<Scope>> scopes() {
         Map<String, DoubleFunction<Scope>> m = new LinkedHashMap<>();
         m.put("layerwise", LayerwiseScope::new);
-        m.put("global", scale -> new GlobalScope());
+        // an output rate scale of 0 leaves the output layer dense; other scales do not apply to one ranking
+        m.put("global", scale -> new GlobalScope(scale == 0));
         m.put("erk", scale -> new ErkScope());
         return m;
     }

@@ -7,17 +7,27 @@ import java.util.Map;
 import org.prune4j.nn.Parameter;
 import org.prune4j.sparse.Mask;
 
-/** One ranking across all layers: the best {@code keep} fraction of all live weights survive. */
-public record GlobalScope() implements Scope {
+/**
+ * One ranking across all layers: the best {@code keep} fraction of all live weights survive.
+ * With {@code outputDense} the output layer stays out of the ranking and keeps its weights, as
+ * OpenLTH's sparse_global pruning of its CIFAR ResNets leaves fc.weight alone.
+ */
+public record GlobalScope(boolean outputDense) implements Scope {
 
-    @Override
-    public String name() {
-        return "global";
+    /** Every layer ranked, the output layer included. */
+    public GlobalScope() {
+        this(false);
     }
 
     @Override
-    public Map<Parameter, Mask> select(List<Scored> layers, double keep) {
+    public String name() {
+        return outputDense ? "global(output dense)" : "global";
+    }
+
+    @Override
+    public Map<Parameter, Mask> select(List<Scored> all, double keep) {
         Scopes.checkKeep(keep);
+        List<Scored> layers = outputDense ? all.stream().filter(s -> !s.output()).toList() : all;
         int total = 0;
         for (Scored s : layers) {
             total = Math.addExact(total, s.weight().size());
@@ -49,6 +59,12 @@ public record GlobalScope() implements Scope {
             Parameter p = layers.get(l).weight();
             out.put(p, Mask.of(p.value().rows(), p.value().cols(),
                     Arrays.copyOfRange(kept, offsets[l], offsets[l + 1])));
+        }
+        for (Scored s : all) {
+            if (!out.containsKey(s.weight())) {
+                Parameter p = s.weight();
+                out.put(p, Mask.of(p.value().rows(), p.value().cols(), TopK.alive(p)));
+            }
         }
         return out;
     }

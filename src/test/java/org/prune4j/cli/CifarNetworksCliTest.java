@@ -32,7 +32,7 @@ class CifarNetworksCliTest {
 
     @Test
     void aResnetIsPrunedGloballyAndFineTunedOnAugmentedCifar() throws Exception {
-        Path data = TinyCifar.write(dir.resolve("cifar-10-batches-bin"), 2, 40, 20, 11);
+        Path data = TinyCifar.write(dir.resolve("cifar-10-batches-bin"), 5, 16, 20, 11);
         Path out = dir.resolve("runs");
         CliRun r = CliRun.of("prune", "--model", "resnet20", "--data", dir.toString(), "--augment", "crop-flip",
                 "--validation", "16", "--batch", "16", "--iterations", "6", "--eval-every", "3", "--optimizer",
@@ -58,7 +58,7 @@ class CifarNetworksCliTest {
 
     @Test
     void vggTrainsAndBadAugmentationIsRefusedBeforeAnythingRuns() throws Exception {
-        TinyCifar.write(dir.resolve("c"), 1, 24, 8, 12);
+        TinyCifar.write(dir.resolve("c"), 5, 5, 8, 12);
         Path out = dir.resolve("runs");
         CliRun r = CliRun.of("train", "--model", "vgg16", "--data", dir.resolve("c").toString(), "--validation", "8",
                 "--batch", "8", "--iterations", "2", "--eval-every", "2", "--sparse-below", "0.5", "--out",

@@ -26,11 +26,17 @@ class PresetsCliTest {
         assertTrue(!Files.exists(dir.resolve("runs")), "nothing created");
         CliRun none = CliRun.of("lottery");
         assertTrue(none.err().contains("conv6-lth") && none.err().contains("resnet20-lth"), none.err());
+        CliRun channels = CliRun.of("prune", "--model", "resnet20", "--structure", "channels", "--schedule", "oneshot",
+                "--sparsity", "0.5", "--out", dir.resolve("runs").toString());
+        assertTrue(channels.err().contains("residual block") && channels.err().contains("nm:2:4"), channels.err());
+        CliRun zero = CliRun.of("prune", "--conv-rate-scale", "0", "--out", dir.resolve("runs").toString());
+        assertTrue(zero.err().contains("(0, 1]"), zero.err());
+        assertTrue(!Files.exists(dir.resolve("runs")), "nothing created");
     }
 
     @Test
     void conv4PrunesItsConvolutionsAtHalfTheRate() throws Exception {
-        TinyCifar.write(dir.resolve("c"), 1, 30, 10, 5);
+        TinyCifar.write(dir.resolve("c"), 5, 6, 10, 5);
         Path out = dir.resolve("runs");
         CliRun r = CliRun.of("lottery", "--preset", "conv4-lth", "--data", dir.resolve("c").toString(), "--validation",
                 "10", "--batch", "10", "--iterations", "2", "--eval-every", "2", "--rounds", "1", "--controls",

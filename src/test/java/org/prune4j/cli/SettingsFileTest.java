@@ -99,5 +99,7 @@ class SettingsFileTest {
         assertTrue(r.err().contains("does not exist"), r.err());
         r = CliRun.of("--settings", dir.resolve("u.yaml").toString());
         assertTrue(r.err().contains("goes after a command"), r.err());
+        r = CliRun.of("train", "--settings", dir.resolve("u.yaml").toString(), "--settings=" + dir.resolve("b.yaml"));
+        assertTrue(r.err().contains("--settings is given twice"), r.err());
     }
 }

@@ -40,15 +40,16 @@ class CifarBinaryTest {
 
     @Test
     void cifar10IsReadStandardisedPerChannelFromItsArchiveFolder() throws IOException {
-        Path dir = TinyCifar.write(tmp.resolve("cifar-10-batches-bin"), 3, 17, 13, seed);
+        Path dir = TinyCifar.write(tmp.resolve("cifar-10-batches-bin"), 5, 17, 13, seed);
         // the folder given may be the one the archive unpacks into
         ImageData d = ImageData.load(tmp, 0, 5);
-        assertEquals(51, d.train().size());
+        assertEquals(85, d.train().size());
         assertEquals(13, d.test().size());
         assertEquals(3, d.train().channels());
         assertEquals(32, d.train().height());
         assertEquals(10, d.train().classes());
-        int[][] train = raw(dir, 1, "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin");
+        int[][] train = raw(dir, 1, "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin");
         int[][] test = raw(dir, 1, "test_batch.bin");
         // per-channel statistics of the training bytes, in double
         double[] mean = new double[3], sq = new double[3];
@@ -83,8 +84,11 @@ class CifarBinaryTest {
         seen.values().forEach(v -> assertEquals(0, v));
         // a black pixel is where crops pad: -mean / std per channel
         Augmentation a = d.augmentation().named("crop-flip");
-        assertTrue(a.toString().contains(String.format(java.util.Locale.ROOT, "%s", (float) (-mean[0] / std[0]))),
-                a.toString());
+        String text = a.toString();
+        String[] levels = text.substring(text.indexOf('[') + 1, text.indexOf(']')).split(",\\s*");
+        for (int c = 0; c < 3; c++) {
+            assertEquals(-mean[c] / std[c], Double.parseDouble(levels[c]), 1e-4, "black level of channel " + c);
+        }
     }
 
     @Test
@@ -104,7 +108,7 @@ class CifarBinaryTest {
 
     @Test
     void damagedFilesAreRefusedWithTheFix() throws IOException {
-        Path dir = TinyCifar.write(tmp.resolve("c"), 2, 5, 5, seed);
+        Path dir = TinyCifar.write(tmp.resolve("c"), 5, 5, 5, seed);
         byte[] b = Files.readAllBytes(dir.resolve("data_batch_2.bin"));
         Files.write(dir.resolve("data_batch_2.bin"), java.util.Arrays.copyOf(b, b.length - 100));
         String m = assertThrows(MalformedDataException.class, () -> ImageData.load(dir, 0, 1)).getMessage();
@@ -119,6 +123,11 @@ class CifarBinaryTest {
         Files.delete(dir.resolve("test_batch.bin"));
         m = assertThrows(MalformedDataException.class, () -> ImageData.load(dir, 0, 1)).getMessage();
         assertTrue(m.contains("test_batch.bin") && m.contains("cifar.html"), m);
+
+        Files.write(dir.resolve("test_batch.bin"), b);
+        Files.delete(dir.resolve("data_batch_4.bin"));
+        m = assertThrows(MalformedDataException.class, () -> ImageData.load(dir, 0, 1)).getMessage();
+        assertTrue(m.contains("data_batch_4.bin") && m.contains("data_batch_5.bin"), m);
     }
 
     @Test
@@ -134,7 +143,7 @@ class CifarBinaryTest {
 
     @Test
     void imagesKeepTheirShapeThroughTheLoader() throws IOException {
-        Path dir = TinyCifar.write(tmp.resolve("s"), 1, 4, 2, seed);
+        Path dir = TinyCifar.write(tmp.resolve("s"), 5, 4, 2, seed);
         ImageData d = ImageData.load(dir, 0, 1);
         assertArrayEquals(new int[] {2, 3, 32, 32}, d.test().images(new int[] {0, 1}, 0, 2).shape());
     }

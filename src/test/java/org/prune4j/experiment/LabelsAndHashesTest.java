@@ -24,6 +24,23 @@ class LabelsAndHashesTest {
     }
 
     @Test
+    void optionsAtTheirOldBehaviourKeepTheHashesRunsHadBeforeTheyExisted() {
+        PruningSettings p = pruning("magnitude", "iterative", "rewind", 3, 0.2);
+        String before = run("prune", p).hash();
+        // augmentation "none" is no augmentation; a convolution rate scale of 1 is the layerwise rate
+        assertEquals(before, new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0,
+                "constant", 60, 100, 50, 1, p, null, "none").hash());
+        PruningSettings one = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 3, 0.2, 0.8, 10, 60, 10,
+                "rewind", "trained", 1, 1, 100, List.of(), null, 0, null, 0, null, 1);
+        assertEquals(before, run("prune", one).hash());
+        assertNotEquals(before, new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9,
+                0, "constant", 60, 100, 50, 1, p, null, "crop-flip").hash());
+        PruningSettings half = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 3, 0.2, 0.8, 10, 60, 10,
+                "rewind", "trained", 1, 1, 100, List.of(), null, 0, null, 0, null, 0.5);
+        assertNotEquals(before, run("prune", half).hash());
+    }
+
+    @Test
     void gradualRunsIgnoreTheResetSoItNamesNeitherTheRunNorItsLabel() {
         String hash = run("prune", pruning("magnitude", "gradual", "rewind", 5, 0.2)).hash();
         for (String reset : List.of("finetune", "reinit", "signed-constant", "rewind:10")) {

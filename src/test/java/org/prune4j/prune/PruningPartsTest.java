@@ -48,6 +48,11 @@ class PruningPartsTest {
                 new Scored(b, new float[] {3f, 0.3f, 2f, 100f}, true)), 0.5);
         assertArrayEquals(new boolean[] {false, true, false, true}, m.get(a).toArray());
         assertArrayEquals(new boolean[] {true, false, true, false}, m.get(b).toArray());
+        // with the output layer (b) left dense, a alone is ranked: keep half of its 4 -> 5 and 4
+        Map<Parameter, Mask> d = new GlobalScope(true).select(List.of(new Scored(a, a.value().data().clone(), false),
+                new Scored(b, new float[] {3f, 0.3f, 2f, 100f}, true)), 0.5);
+        assertArrayEquals(new boolean[] {false, true, false, true}, d.get(a).toArray());
+        assertArrayEquals(new boolean[] {true, true, true, false}, d.get(b).toArray(), "b keeps its mask");
     }
 
     @Test

@@ -121,6 +121,17 @@ final class TrainingSmoke {
             b.col2im(in.get(0), 3, 1, 2, dx);
             return dx;
         }));
+        // a residual projection: 1x1 at stride 2 reads every other pixel, the rest of dx is zero
+        c.add(compare("p4j_im2col 1x1 stride 2", List.of(x4), (b, in) -> {
+            Tensor cols = in.nan(4, 3 * 5 * 4);
+            b.im2col(in.get(0), 1, 0, 2, cols);
+            return cols;
+        }));
+        c.add(compare("p4j_col2im 1x1 stride 2", List.of(Tensor.uniform(rng, -1, 1, 4, 3 * 5 * 4)), (b, in) -> {
+            Tensor dx = in.nan(3, 4, 9, 7);
+            b.col2im(in.get(0), 1, 0, 2, dx);
+            return dx;
+        }));
         c.add(compare("p4j_transpose_blocks", List.of(x4), (b, in) -> {
             Tensor t = in.nan(4, 3, 9, 7);
             b.transposeBlocks(in.get(0), 3, 4, 63, t);
