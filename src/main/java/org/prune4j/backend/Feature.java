@@ -30,6 +30,11 @@ public enum Feature {
     LOSS,
     /** The knowledge-distillation loss of student against teacher logits, with its gradient. */
     DISTILLATION,
+    /**
+     * k-winners-take-all with boosting (Ahmad and Scheinkman 2019): the winners of each example
+     * and the running duty cycles that boost them.
+     */
+    K_WINNERS,
     /** SGD (momentum, Nesterov) and Adam updates with weight decay and masks. */
     OPTIMIZER,
     /** Sums of squares (gradient norms) and non-finite counts into device-side scalars. */

@@ -220,6 +220,28 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.DISTILLATION, "distillationLoss");
     }
 
+    // ---- k-winners-take-all -------------------------------------------------------------
+
+    /**
+     * k-winners-take-all (Ahmad and Scheinkman 2019) over {@code x}, viewed as n examples (its
+     * first dimension) of {@code units x spatial} values ({@code spatial} = H*W after a
+     * convolution, whose winners are chosen over the whole C x H x W volume; 1 after a linear
+     * layer). Each example keeps the {@code k} values largest after boosting, unit u's values
+     * scaled by {@code exp(s * (k / (units * spatial) - dutyCycle[u]))} with s the strength
+     * {@code boost} reaches after {@code seen[0]} training examples; ties go to the lower index.
+     * {@code y} is x at the winners and 0 elsewhere (the outputs are not boosted), {@code winners}
+     * 1 at the winners and 0 elsewhere, so the gradient is {@code dy * winners}. When
+     * {@code training}, afterwards {@code seen[0] += n} and, with p = min(period, seen[0]), each
+     * duty cycle becomes {@code (dutyCycle[u] * (p - n) + a[u]) / p}, a[u] the number of positive
+     * outputs of unit u in the batch divided by {@code spatial}: the unit's fraction of recent
+     * examples it won.
+     */
+    @Requires(Feature.K_WINNERS)
+    default void kWinners(Tensor x, int units, int k, Boosting boost, boolean training, Tensor dutyCycle, Tensor seen,
+            Tensor y, Tensor winners) {
+        throw Unsupported.of(name(), Feature.K_WINNERS, "kWinners");
+    }
+
     // ---- optimisers --------------------------------------------------------------------
 
     /**

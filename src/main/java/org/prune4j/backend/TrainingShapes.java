@@ -180,4 +180,29 @@ public final class TrainingShapes {
                     + "is " + w.shapeString());
         }
     }
+
+    /**
+     * Checks a k-winners call: x is n examples of {@code units} x spatial values, y and winners
+     * are shaped like x, the duty cycles hold one value per unit and {@code seen} one; returns
+     * {n, spatial}.
+     */
+    public static int[] kWinners(Tensor x, int units, int k, Tensor dutyCycle, Tensor seen, Tensor y,
+            Tensor winners) {
+        if (x.rank() < 2 || units <= 0 || x.dim(0) == 0 || (x.size() / x.dim(0)) % units != 0) {
+            throw new IllegalArgumentException("kWinners: x (" + x.shapeString() + ") must be batch x " + units
+                    + " units [x H x W]");
+        }
+        int n = x.dim(0), volume = x.size() / n;
+        if (k <= 0 || k > volume) {
+            throw new IllegalArgumentException("kWinners: k must be in 1.." + volume + " (the values per example of "
+                    + x.shapeString() + "), got " + k);
+        }
+        same(x, y, "kWinners");
+        same(x, winners, "kWinners (winners)");
+        if (dutyCycle.size() != units || seen.size() != 1) {
+            throw new IllegalArgumentException("kWinners: duty cycles must hold " + units + " values and the count of "
+                    + "examples seen 1, got " + dutyCycle.shapeString() + " and " + seen.shapeString());
+        }
+        return new int[] {n, volume / units};
+    }
 }

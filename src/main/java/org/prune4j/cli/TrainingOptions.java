@@ -16,8 +16,7 @@ final class TrainingOptions {
             + "resume-or-start: true); options on the command line replace the file's.")
     java.nio.file.Path settings;
 
-    @Option(names = "--model", description = "lenet300, lenet5, conv2, conv4, conv6 (Frankle & Carbin 2019), mlp-bn, "
-            + "resnet20, resnet56 (He et al. 2016, CIFAR form) or vgg16 (CIFAR form with BatchNorm).")
+    @Option(names = "--model", description = org.prune4j.nn.Models.HELP)
     String model;
 
     @Option(names = "--data", description = "MNIST-format folder, or CIFAR-10 / CIFAR-100 binary version folder "

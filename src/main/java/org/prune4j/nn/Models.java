@@ -8,12 +8,22 @@ import org.prune4j.tensor.Rng;
  * The models of the pruning literature, built for any C x H x W input: LeNet-300-100 and the
  * Conv-2/4/6 networks as Frankle & Carbin define them (3x3 convolutions, "same" padding, 2x2
  * max-pooling after each pair, then 256-256-classes fully connected), LeNet-5 (LeCun et al.
- * 1998), an MLP with BatchNorm for BatchNorm-only experiments, and the CIFAR-10 networks of the
- * later lottery-ticket papers, ResNet-20, ResNet-56 and VGG-16 ({@link CifarNetworks}).
+ * 1998), an MLP with BatchNorm for BatchNorm-only experiments, the CIFAR-10 networks of the
+ * later lottery-ticket papers, ResNet-20, ResNet-56 and VGG-16 ({@link CifarNetworks}), and the
+ * sparse networks of Ahmad and Scheinkman 2019 ("How can we be so dense?") with their dense
+ * counterparts: k-winners activations and a fixed random weight mask drawn at creation
+ * ({@link SparseNetworks}).
  */
 public final class Models {
     public static final List<String> NAMES = List.of("lenet300", "lenet5", "conv2", "conv4", "conv6", "mlp-bn",
-            "resnet20", "resnet56", "vgg16");
+            "resnet20", "resnet56", "vgg16", "dense-mlp", "kwta-mlp", "dense-cnn", "kwta-cnn");
+
+    /** One line per model for --help. */
+    public static final String HELP = "lenet300, lenet5, conv2, conv4, conv6 (Frankle & Carbin 2019), mlp-bn "
+            + "(LeNet-300-100 with BatchNorm), resnet20, resnet56 (He et al. 2016, CIFAR form), vgg16 (CIFAR form with "
+            + "BatchNorm), or after Ahmad and Scheinkman 2019 (\"How can we be so dense?\"): kwta-mlp (1000 k-winners "
+            + "units, 100 win, 30%% of the weights into them), kwta-cnn (their Sparse CNN-2: 32 and 64 5x5 filters and "
+            + "700 units, all k-winners) and their ReLU counterparts dense-mlp and dense-cnn (their Dense CNN-2).";
 
     private Models() {
     }
@@ -79,6 +89,9 @@ public final class Models {
                 dense(l, "fc1", c * h * w, 256);
                 dense(l, "fc2", 256, 256);
                 l.add(new Linear("fc3", 256, classes));
+            }
+            case "dense-mlp", "kwta-mlp", "dense-cnn", "kwta-cnn" -> {
+                return SparseNetworks.create(name, channels, height, width, classes, rng);
             }
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; choose one of " + NAMES);
         }

@@ -1,6 +1,7 @@
 package org.prune4j.backend.cpu;
 
 import org.prune4j.backend.ActivationLayout;
+import org.prune4j.backend.Boosting;
 import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.TrainingOps;
@@ -212,6 +213,24 @@ abstract class CpuTrainingOps implements TrainingOps {
         }
         LossKernels.distillation(student.data(), teacher.data(), labels.data(), nk[0], nk[1], temperature, weight,
                 grad == null ? null : grad.data(), stats.data());
+    }
+
+    @Override
+    public void kWinners(Tensor x, int units, int k, Boosting boost, boolean training, Tensor dutyCycle, Tensor seen,
+            Tensor y, Tensor winners) {
+        int[] ns = TrainingShapes.kWinners(x, units, k, dutyCycle, seen, y, winners);
+        java.util.Objects.requireNonNull(boost, "kWinners: boost (Boosting.NONE for none)");
+        if (training && ns[0] > boost.period()) {
+            throw new IllegalArgumentException("kWinners: the duty-cycle period (" + boost.period() + " examples) is "
+                    + "shorter than the batch (" + ns[0] + "), which would weigh more than the whole average; use a "
+                    + "period of at least the batch size");
+        }
+        float[] duty = dutyCycle.data(), count = seen.data();
+        KWinnersKernels.select(x.data(), ns[0], units, ns[1], k, boost.strengthAfter(count[0]), duty, y.data(),
+                winners.data());
+        if (training) {
+            KWinnersKernels.updateDutyCycle(y.data(), ns[0], units, ns[1], boost.period(), duty, count);
+        }
     }
 
     @Override

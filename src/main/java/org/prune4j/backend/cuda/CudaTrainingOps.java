@@ -37,7 +37,8 @@ abstract class CudaTrainingOps implements Backend {
     @Override
     public Capabilities capabilities() {
         // Distillation's loss runs on the CPU through the router: a batch of logits each way.
-        return new Capabilities(EnumSet.complementOf(EnumSet.of(Feature.DISTILLATION)), EnumSet.allOf(Capabilities.Format.class),
+        // So does k-winners' selection: the activations, winners and duty cycles each way.
+        return new Capabilities(EnumSet.complementOf(EnumSet.of(Feature.DISTILLATION, Feature.K_WINNERS)), EnumSet.allOf(Capabilities.Format.class),
                 EnumSet.allOf(Capabilities.Precision.class));
     }
 
