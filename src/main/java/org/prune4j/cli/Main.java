@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             ExportCommand.class, ImportCommand.class, InferCommand.class, DynamicSparseCommands.Set.class,
             DynamicSparseCommands.Rigl.class, DynamicSparseCommands.EdgePopupCommand.class,
             DynamicSparseCommands.SupermaskCommand.class, DynamicSparseCommands.BnOnly.class,
-            DynamicSparseCommands.SupSupCommand.class, LayerResetCommand.class, GridCommand.class})
+            DynamicSparseCommands.SupSupCommand.class, LayerResetCommand.class, GridCommand.class,
+            NoiseCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
