@@ -240,4 +240,31 @@ class ResidentTrainingTest {
         ModelState s = m.state();
         assertEquals(m.parameters().size(), s.values().size());
     }
+
+    /**
+     * The k-winners network of Ahmad and Scheinkman (mask fixed at creation, boosted winners,
+     * duty cycles as buffers) trains resident on the simulated device, on the sparse kernels,
+     * bit-identical to the CPU, duty cycles and examples seen included.
+     */
+    @Test
+    void kWinnersTrainResidentWithTheirDutyCyclesAndMatchTheCpu() {
+        List<List<float[]>> runs = new ArrayList<>();
+        for (Backend be : List.<Backend>of(SimulatedDevice.over(new CpuBackend(new JavaGemm())),
+                new CpuBackend(new JavaGemm()))) {
+            Model m = org.prune4j.nn.Models.create("kwta-mlp", 1, 6, 6, 3, new Rng(11));
+            m.chooseKernels(new KernelPolicy(0.5, "test"));
+            new Trainer(be, Progress.NONE).train(m, new Adam(0.9, 0.999, 1e-8, 0), LearningRate.constant(0.01),
+                    data(3), new TrainConfig(8, 16, 4, 7), "t", List.of());
+            List<float[]> values = new ArrayList<>();
+            for (Parameter p : m.parameters()) {
+                assertTrue(p.current().isHost(), p.name());
+                values.add(p.value().data().clone());
+            }
+            assertEquals(8 * 16, m.parameter("kwta1.seen").value().data()[0]);
+            runs.add(values);
+        }
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            assertArrayEquals(runs.get(1).get(i), runs.get(0).get(i), "parameter " + i);
+        }
+    }
 }
