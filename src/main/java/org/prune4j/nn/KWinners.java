@@ -25,13 +25,14 @@ public final class KWinners implements Layer {
     private final String name;
     private final int units;
     private final int k;
-    private final int kEvaluation;
+    private int kEvaluation;
     private final Boosting boost;
-    private final boolean boostAtEvaluation;
+    private boolean boostAtEvaluation;
     private final Parameter dutyCycle;
     private final Parameter seen;
     private Tensor winners;
     private Pass pass;
+    private int spatial = 1;
 
     /**
      * @param units             features of a linear layer's output, or channels of a convolution's
@@ -68,6 +69,29 @@ public final class KWinners implements Layer {
 
     public Boosting boost() {
         return boost;
+    }
+
+    public boolean boostsAtEvaluation() {
+        return boostAtEvaluation;
+    }
+
+    /**
+     * Changes how evaluation passes choose winners, for measuring a trained network under
+     * another rule than it was built with (the paper's 1.5 k and boosting against plain k);
+     * training is unaffected.
+     */
+    public void setEvaluation(int winners, boolean boosted) {
+        if (winners <= 0 || winners > units * volumePerUnit()) {
+            throw new IllegalArgumentException(name + ": evaluation k must be in 1.." + units * volumePerUnit()
+                    + ", got " + winners);
+        }
+        kEvaluation = winners;
+        boostAtEvaluation = boosted;
+    }
+
+    /** Positions per unit, known once a model has checked its input shape (1 before). */
+    private int volumePerUnit() {
+        return spatial;
     }
 
     /** The running duty cycles, one per unit (a host copy). */
@@ -117,6 +141,7 @@ public final class KWinners implements Layer {
                     + Arrays.toString(inputShape));
         }
         int volume = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+        spatial = volume / units;
         if (Math.max(k, kEvaluation) > volume) {
             throw new IllegalArgumentException(name + ": k " + k + " and evaluation k " + kEvaluation
                     + " must not exceed the " + volume + " values per example");

@@ -198,6 +198,14 @@ class KWinnersTest {
         assertArrayEquals(duty, layer.dutyCycles());
         assertEquals(Parameter.Kind.BUFFER, layer.parameters().get(0).kind());
         assertThrows(IllegalArgumentException.class, () -> layer.outputShape(new int[] {8}));
+        // another evaluation rule: 1 winner, boosted by the duty cycles
+        layer.setEvaluation(1, true);
+        Tensor y1 = layer.forward(x, Pass.eval(be));
+        float[] want1 = referenceWinners(x.data(), 6, 10, 1, 1, 1, duty);
+        for (int i = 0; i < want1.length; i++) {
+            assertEquals(want1[i] * x.data()[i], y1.data()[i]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> layer.setEvaluation(11, false));
         String msg = assertThrows(IllegalArgumentException.class, () -> new KWinners("kw", 10, 50, 50, Boosting.NONE,
                 false).outputShape(new int[] {10})).getMessage();
         assertTrue(msg.contains("must not exceed the 10 values"), msg);
