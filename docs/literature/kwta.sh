@@ -29,3 +29,9 @@ done
 for noise in gaussian pixels; do
     $p4j noise --noise "$noise" "${levels[@]}" --run "$out"/cnn/train-* --name "cnn-$noise"
 done
+
+# The kwta-mlp networks under the other evaluation rules (k or 1.5 k winners, boosted or not).
+mvn -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
+java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "target/prune4j.jar:target/lib/*" \
+    docs/literature/KwtaEvaluation.java "$out"/kwta/train-kwta-mlp-???????????? \
+    > docs/literature/kwta/mlp-evaluation-rules.md
