@@ -35,6 +35,11 @@ public enum Feature {
      * and the running duty cycles that boost them.
      */
     K_WINNERS,
+    /**
+     * The training-time weight forms of the sparsity regularisers: targeted weight dropout,
+     * sparse variational dropout (local reparameterisation, KL), hard-concrete L0 gates.
+     */
+    SPARSITY_REGULARISERS,
     /** SGD (momentum, Nesterov) and Adam updates with weight decay and masks. */
     OPTIMIZER,
     /** Sums of squares (gradient norms) and non-finite counts into device-side scalars. */

@@ -50,6 +50,21 @@ final class PruningOptions {
             + "is cross-entropy with the labels (default 0.9).")
     Double distillWeight;
 
+    @Option(names = "--regularise", description = "Train round 0 with a regularisation route to sparsity that ends "
+            + "in its own mask, which round 1 keeps and fine-tunes (one-shot; the mask, not --sparsity, sets how much "
+            + "goes): targeted-dropout (Gomez et al. 2019, \"Learning Sparse Networks Using Targeted Dropout\"; "
+            + "--td-gamma, --td-alpha).")
+    String regularise;
+
+    @Option(names = "--td-gamma", converter = Fraction.class, description = "With --regularise targeted-dropout "
+            + "(Gomez et al. 2019): the fraction of each unit's weights, smallest magnitude first, targeted for "
+            + "dropout; round 0 ends with them pruned, so it is the sparsity reached.")
+    Double tdGamma;
+
+    @Option(names = "--td-alpha", converter = Fraction.class, description = "With --regularise targeted-dropout "
+            + "(Gomez et al. 2019): the probability that a targeted weight is dropped in a step (default 0.5).")
+    Double tdAlpha;
+
     @Option(names = "--output-rate-scale", description = "Layerwise: the output layer prunes this fraction of the "
             + "others' rate (the LTH paper: 0.5). Global: 0 leaves the output layer dense, out of the ranking "
             + "(OpenLTH's CIFAR ResNets), any other value ranks it with the rest.")
@@ -96,6 +111,13 @@ final class PruningOptions {
     List<String> controls;
 
     PruningSettings settings(String defScore, String defWhen, Preset preset, long iterations, List<String> defControls) {
+        PruningSettings.Regularise reg = regularisation();
+        if (reg != null) {
+            rejectWithRegulariser();
+            if (schedule == null) {
+                schedule = "oneshot";
+            }
+        }
         String sc = ExperimentCommands.or(score, defScore);
         // N:M fixes its own sparsity and prunes once, so those are its defaults
         Structure st = structure == null ? null : Structure.parse(structure);
@@ -133,7 +155,51 @@ final class PruningOptions {
                 ExperimentCommands.or(reset, preset.reset()), w, steps, scoreBatches, scoreBatchSize,
                 ExperimentCommands.or(controls, defControls), structure, ExperimentCommands.or(scaleL1, 0.0),
                 distillation(), ExperimentCommands.or(hanQuality, 0.0), retraining(iterations),
-                conv);
+                conv, reg);
+    }
+
+    private PruningSettings.Regularise regularisation() {
+        if (regularise == null) {
+            String stray = tdGamma != null ? "--td-gamma" : tdAlpha != null ? "--td-alpha" : null;
+            if (stray != null) {
+                throw new IllegalArgumentException(stray + " only applies with --regularise; add --regularise "
+                        + "targeted-dropout or leave it out");
+            }
+            return null;
+        }
+        boolean td = regularise.equals(org.prune4j.prune.Regularisers.TARGETED_DROPOUT);
+        if (!td && (tdGamma != null || tdAlpha != null)) {
+            throw new IllegalArgumentException((tdGamma != null ? "--td-gamma" : "--td-alpha") + " applies to "
+                    + "--regularise targeted-dropout, not " + regularise + "; leave it out");
+        }
+        if (td && tdGamma == null) {
+            throw new IllegalArgumentException("--regularise targeted-dropout needs --td-gamma, the fraction of each "
+                    + "unit's weights to target (and prune at the end), e.g. --td-gamma 0.9");
+        }
+        return new PruningSettings.Regularise(regularise, td ? tdGamma : 0, td ? ExperimentCommands.or(tdAlpha, 0.5) : 0,
+                0);
+    }
+
+    /** What the regulariser's own mask replaces: a run must be what its command line says. */
+    private void rejectWithRegulariser() {
+        String[][] given = {{score != null ? "--score" : null, "it scores nothing"},
+            {scope != null ? "--scope" : null, "it allocates nothing"},
+            {sparsity != null ? "--sparsity" : null, "its mask sets the sparsity"},
+            {rate != null ? "--rate" : null, "its mask sets the sparsity"},
+            {rounds != null ? "--rounds" : null, "it prunes once, at the end of round 0"},
+            {when != null ? "--when" : null, "it prunes at the end of its training"},
+            {scoreSteps != null ? "--score-steps" : null, "it scores nothing"},
+            {outputRateScale != null ? "--output-rate-scale" : null, "its mask sets every layer's sparsity"},
+            {gradual != null ? "--gradual" : null, "it prunes once, at the end of round 0"},
+            {structure != null ? "--structure" : null, "it masks single weights"},
+            {hanQuality != null ? "--han-quality" : null, "its mask sets the sparsity"},
+            {scaleL1 != null ? "--scale-l1" : null, "round 0 trains under the regulariser alone"}};
+        for (String[] g : given) {
+            if (g[0] != null) {
+                throw new IllegalArgumentException(g[0] + " does not apply with --regularise " + regularise + ": "
+                        + g[1] + "; leave " + g[0] + " out");
+            }
+        }
     }
 
     private PruningSettings.Retrain retraining(long iterations) {

@@ -28,6 +28,7 @@ import org.prune4j.prune.Pruner;
 import org.prune4j.prune.Reset;
 import org.prune4j.prune.Schedule;
 import org.prune4j.prune.ScoringContext;
+import org.prune4j.prune.SparsityRegulariser;
 import org.prune4j.report.ExperimentReport;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
@@ -235,6 +236,11 @@ final class ExperimentRun implements AutoCloseable {
             if (p != null && p.scaleL1() > 0) {
                 hooks.add(new ScaleL1Penalty(p.scaleL1(), s.learningRateSchedule()));
             }
+            if (p != null && p.regularise() != null) {
+                // round 0 ends in the method's mask, so its checkpoint is the pruned network
+                hooks.add(new SparsityRegulariser(model, p.regularise().form(data.train().size()), s.optimiser(),
+                        s.roundLearningRate(0), s.roundConfig(0).iterations()));
+            }
             if (p != null && p.resetInstance() instanceof Reset.RewindToIteration rw) {
                 hooks.add((it, m) -> {
                     if (it == rw.iteration()) {
@@ -253,7 +259,12 @@ final class ExperimentRun implements AutoCloseable {
                 hooks.add(new GradualPruning(g, p.scorer(), p.scopeInstance(), ctx, policy,
                         s.trainConfig().batch(), log));
             } else {
-                if (p.when().equals("init")) {
+                if (p.regularise() != null) {
+                    // the regularised round 0 ended in its mask: keep it, score nothing
+                    model.load(dir.checkpoint(ckpt(r - 1)).orElseThrow(() -> new IllegalStateException(
+                            "the checkpoint of round " + (r - 1) + " disappeared from " + dir.path()
+                                    + " while this run held it; resume to redo it")));
+                } else if (p.when().equals("init")) {
                     model.load(init);
                     Pruner.prune(ctx, p.scorer(), p.scopeInstance(), schedule.density(r), p.scoreSteps());
                 } else {

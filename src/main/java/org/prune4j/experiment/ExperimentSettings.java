@@ -230,7 +230,8 @@ public record ExperimentSettings(String kind, String model, String data, int val
                 new PruningSettings(p.score(), p.scope(), p.outputRateScale(), p.schedule(), rounds, p.rate(),
                         p.sparsity(), p.gradualStart(), p.gradualEnd(), p.gradualEvery(), p.reset(), p.when(),
                         p.scoreSteps(), p.scoreBatches(), p.scoreBatchSize(), p.controls(), p.structure(), p.scaleL1(),
-                        p.distill(), p.hanQuality(), p.retrain(), p.convRateScale()), sparseTraining, augment);
+                        p.distill(), p.hanQuality(), p.retrain(), p.convRateScale(), p.regularise()),
+                sparseTraining, augment);
     }
 
     /** Directory name: kind, model, hash. */

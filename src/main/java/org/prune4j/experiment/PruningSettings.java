@@ -30,7 +30,9 @@ import org.prune4j.prune.Unstructured;
  * {@code scaleL1} is network slimming's L1 penalty on BatchNorm scales while the dense round 0
  * trains (0: none, also left out of the JSON). {@code distill}, when set, trains every round
  * after the dense round 0 as a student of that trained dense network (knowledge distillation;
- * null: plain cross-entropy, left out of the JSON).
+ * null: plain cross-entropy, left out of the JSON). {@code regularise}, when set, trains round 0
+ * with a regularisation route to sparsity that ends the round in its own mask; the one-shot
+ * round 1 keeps that mask (nothing is scored) and applies the reset, usually fine-tuning.
  */
 public record PruningSettings(String score, String scope, double outputRateScale, String schedule, int rounds,
         double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset, String when,
@@ -40,7 +42,8 @@ public record PruningSettings(String score, String scope, double outputRateScale
         @JsonInclude(JsonInclude.Include.NON_NULL) Distill distill,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double hanQuality,
         @JsonInclude(JsonInclude.Include.NON_NULL) Retrain retrain,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double convRateScale) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double convRateScale,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Regularise regularise) {
 
     /** The scope of Han et al. 2015: a per-layer threshold of {@code hanQuality} standard deviations. */
     public static final String HAN = "han";
@@ -77,6 +80,27 @@ public record PruningSettings(String score, String scope, double outputRateScale
         }
     }
 
+    /**
+     * A regularisation route to sparsity for round 0, which ends the round in the method's mask
+     * ({@link org.prune4j.prune.Regularisers}): its name and parameters; a parameter the method
+     * does not use is 0.
+     */
+    public record Regularise(String method, double gamma, double alpha, double lambda) {
+        public Regularise {
+            org.prune4j.prune.Regularisers.check(method, gamma, alpha, lambda);
+        }
+
+        /** The weight form of every layer, for a training set of {@code examples} images. */
+        public java.util.function.Function<org.prune4j.nn.WeightedLayer, org.prune4j.nn.WeightForm> form(
+                int examples) {
+            return org.prune4j.prune.Regularisers.form(method, gamma, alpha, lambda, examples);
+        }
+
+        public String label() {
+            return org.prune4j.prune.Regularisers.label(method, gamma, alpha, lambda);
+        }
+    }
+
     /** Branches that can run beside the main line at each round's sparsity. */
     public static final List<String> CONTROLS = List.of("reinit", "random", "supermask");
 
@@ -103,6 +127,16 @@ public record PruningSettings(String score, String scope, double outputRateScale
         }
         boolean han = scope.equals(HAN);
         checkHan(han, hanQuality, score, schedule, scoreSteps);
+        if (regularise != null) {
+            checkRegularise(schedule, when, structure, scaleL1, han, retrain);
+            // the method's mask decides: no score, scope, target or output-layer scaling
+            score = "magnitude";
+            scope = "layerwise";
+            rate = 0;
+            sparsity = 0;
+            outputRateScale = 1;
+            scoreSteps = 1;
+        }
         if (han) {
             // the threshold decides how much goes: no rate, no target, no output-layer scaling
             rate = 0;
@@ -126,8 +160,9 @@ public record PruningSettings(String score, String scope, double outputRateScale
             throw new IllegalArgumentException("--conv-rate-scale scales the layerwise scope's rate; --scope han "
                     + "prunes by its threshold alone: leave it out");
         }
-        schedule(schedule, rounds, han ? HAN_RATE : rate, han ? HAN_SPARSITY : sparsity, gradualStart, gradualEnd,
-                gradualEvery);
+        boolean decided = han || regularise != null;
+        schedule(schedule, rounds, decided ? HAN_RATE : rate, decided ? HAN_SPARSITY : sparsity, gradualStart,
+                gradualEnd, gradualEvery);
         if (!schedule.equals("gradual")) {
             Reset.named(reset);
             if (!List.of("trained", "init").contains(when)) {
@@ -155,6 +190,21 @@ public record PruningSettings(String score, String scope, double outputRateScale
             outputRateScale = 1;
         } else if (st instanceof ChannelStructure) {
             outputRateScale = 1;
+        }
+    }
+
+    private static void checkRegularise(String schedule, String when, String structure, double scaleL1, boolean han,
+            Retrain retrain) {
+        if (!schedule.equals("oneshot") || !when.equals("trained")) {
+            throw new IllegalArgumentException("--regularise trains round 0 into its own mask, which round 1 keeps and "
+                    + "fine-tunes: use --schedule oneshot (the default with --regularise) and --when trained");
+        }
+        if (structure != null && !Structure.parse(structure).name().equals(new Unstructured().name())) {
+            throw new IllegalArgumentException("--regularise masks single weights; leave --structure out");
+        }
+        if (scaleL1 > 0 || han) {
+            throw new IllegalArgumentException("--regularise decides the mask by itself; leave "
+                    + (han ? "--scope han" : "--scale-l1") + " out");
         }
     }
 
@@ -220,7 +270,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             double rate, double sparsity, long gradualStart, long gradualEnd, long gradualEvery, String reset,
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null, 0, null, 0);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, null, 0, null, 0, null, 0, null);
     }
 
     /** Settings with a structure and a slimming penalty, trained on plain cross-entropy. */
@@ -229,7 +279,7 @@ public record PruningSettings(String score, String scope, double outputRateScale
             String when, int scoreSteps, int scoreBatches, int scoreBatchSize, List<String> controls, String structure,
             double scaleL1) {
         this(score, scope, outputRateScale, schedule, rounds, rate, sparsity, gradualStart, gradualEnd, gradualEvery,
-                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null, 0, null, 0);
+                reset, when, scoreSteps, scoreBatches, scoreBatchSize, controls, structure, scaleL1, null, 0, null, 0, null);
     }
 
     /** The granularity of every pruning step. */
@@ -248,8 +298,8 @@ public record PruningSettings(String score, String scope, double outputRateScale
     }
 
     public Schedule scheduleInstance() {
-        boolean han = scope.equals(HAN);
-        return schedule(schedule, rounds, han ? HAN_RATE : rate, han ? HAN_SPARSITY : sparsity, gradualStart,
+        boolean decided = scope.equals(HAN) || regularise != null;
+        return schedule(schedule, rounds, decided ? HAN_RATE : rate, decided ? HAN_SPARSITY : sparsity, gradualStart,
                 gradualEnd, gradualEvery);
     }
 
@@ -274,6 +324,9 @@ public record PruningSettings(String score, String scope, double outputRateScale
      * "magnitude/global/gradual" or "magnitude/layerwise/block:4x4/finetune".
      */
     public String label() {
+        if (regularise != null) {
+            return regularise.label() + "/" + reset + variants();
+        }
         return score + "/" + scope + "/" + (structure == null ? "" : structure + "/")
                 + (schedule.equals("gradual") ? "gradual" : reset) + variants();
     }

@@ -84,6 +84,11 @@ abstract class AffineLayer implements WeightedLayer {
     }
 
     @Override
+    public final void useForm(WeightForm form) {
+        product.useForm(form);
+    }
+
+    @Override
     public final boolean sparseKernel() {
         return product.isSparse();
     }

@@ -25,9 +25,11 @@ public final class Parameter {
      * What the tensor is; only {@link #WEIGHT}s are prunable, {@link #BUFFER}s are not trained.
      * A {@link #SCORE} holds one learned number per entry of a weight (edge-popup, learned
      * supermasks): it lives outside the model, trains like a weight, decay included, and is
-     * never masked.
+     * never masked. An {@link #AUXILIARY} tensor is one a sparsity regulariser trains beside a
+     * weight during training only (variational dropout's log sigma^2, hard-concrete gates' log
+     * alpha): outside the model, never decayed, never masked.
      */
-    public enum Kind { WEIGHT, BIAS, NORM_SCALE, NORM_SHIFT, BUFFER, SCORE }
+    public enum Kind { WEIGHT, BIAS, NORM_SCALE, NORM_SHIFT, BUFFER, SCORE, AUXILIARY }
 
     private final String name;
     private final Kind kind;

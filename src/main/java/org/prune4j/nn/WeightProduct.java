@@ -18,6 +18,7 @@ public final class WeightProduct {
     private final Parameter weight;
     private final ActivationLayout layout;
     private boolean sparse;
+    private WeightForm form;
 
     public WeightProduct(Parameter weight, ActivationLayout layout) {
         this.weight = weight;
@@ -46,6 +47,15 @@ public final class WeightProduct {
                 what, threshold, shape, policy.source());
     }
 
+    /** Computes through {@code form} instead (null: the plain product again); the form must be for this weight. */
+    void useForm(WeightForm f) {
+        if (f != null && (f.weight != weight || f.layout != layout)) {
+            throw new IllegalArgumentException("a weight form for " + f.weight.name() + " (" + f.layout + ") cannot "
+                    + "replace the product of " + weight.name() + " (" + layout + ")");
+        }
+        form = f;
+    }
+
     /** Forces the path; the sparse one needs a mask. */
     public void use(boolean sparsePath) {
         sparse = sparsePath;
@@ -65,6 +75,9 @@ public final class WeightProduct {
     }
 
     public Tensor forward(Tensor x, Pass pass) {
+        if (form != null) {
+            return form.forward(x, pass);
+        }
         Backend be = pass.backend();
         Tensor y = activation(pass, "y", weight.shape()[0], examples(x));
         if (isSparse()) {
@@ -80,6 +93,9 @@ public final class WeightProduct {
 
     /** Sets the weight gradient from dL/dy and returns dL/dx, or null when it is not wanted. */
     public Tensor backward(Tensor dy, Tensor x, Pass pass, boolean inputGradient) {
+        if (form != null) {
+            return form.backward(dy, x, pass, inputGradient);
+        }
         Backend be = pass.backend();
         Tensor dx = inputGradient ? activation(pass, "dx", weight.shape()[1], examples(dy)) : null;
         if (isSparse()) {

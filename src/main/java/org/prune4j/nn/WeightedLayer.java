@@ -29,4 +29,10 @@ public interface WeightedLayer extends Layer {
 
     /** Whether the layer runs on the sparse kernels now. */
     boolean sparseKernel();
+
+    /**
+     * Replaces the weight product by {@code form} (a sparsity regulariser's training-time
+     * product) until called again with null; the bias and the layer's layout stay as they are.
+     */
+    void useForm(WeightForm form);
 }

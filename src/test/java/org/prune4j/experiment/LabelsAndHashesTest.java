@@ -31,12 +31,12 @@ class LabelsAndHashesTest {
         assertEquals(before, new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0,
                 "constant", 60, 100, 50, 1, p, null, "none").hash());
         PruningSettings one = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 3, 0.2, 0.8, 10, 60, 10,
-                "rewind", "trained", 1, 1, 100, List.of(), null, 0, null, 0, null, 1);
+                "rewind", "trained", 1, 1, 100, List.of(), null, 0, null, 0, null, 1, null);
         assertEquals(before, run("prune", one).hash());
         assertNotEquals(before, new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9,
                 0, "constant", 60, 100, 50, 1, p, null, "crop-flip").hash());
         PruningSettings half = new PruningSettings("magnitude", "layerwise", 0.5, "iterative", 3, 0.2, 0.8, 10, 60, 10,
-                "rewind", "trained", 1, 1, 100, List.of(), null, 0, null, 0, null, 0.5);
+                "rewind", "trained", 1, 1, 100, List.of(), null, 0, null, 0, null, 0.5, null);
         assertNotEquals(before, run("prune", half).hash());
     }
 

@@ -234,6 +234,20 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
+    public void targetedDropoutKeep(Tensor w, float gamma, float alpha, long seed, Tensor keep) {
+        if (!w.isMatrix()) {
+            throw new IllegalArgumentException("targetedDropoutKeep: the weight must be a matrix (outputs x inputs), got "
+                    + w.shapeString());
+        }
+        TrainingShapes.same(w, keep, "targetedDropoutKeep");
+        if (!(gamma >= 0 && gamma <= 1) || !(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("targetedDropoutKeep: the targeted fraction and the drop rate must be in "
+                    + "[0, 1], got " + gamma + " and " + alpha);
+        }
+        RegulariserKernels.targetedKeep(w.data(), w.rows(), w.cols(), gamma, alpha, seed, keep.data());
+    }
+
+    @Override
     public void sgdUpdate(Tensor w, Tensor g, Tensor velocity, MaskHandle mask, float lr, float momentum,
             boolean nesterov, float weightDecay) {
         TrainingShapes.optimizer(w, g, velocity, mask, "sgdUpdate");

@@ -36,9 +36,11 @@ abstract class CudaTrainingOps implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        // Distillation's loss runs on the CPU through the router: a batch of logits each way.
-        // So does k-winners' selection: the activations, winners and duty cycles each way.
-        return new Capabilities(EnumSet.complementOf(EnumSet.of(Feature.DISTILLATION, Feature.K_WINNERS)), EnumSet.allOf(Capabilities.Format.class),
+        // Distillation's loss, k-winners' selection and the sparsity regularisers' weight forms run
+        // on the CPU through the router: a batch of logits or activations, or a weight's worth of
+        // tensors, each way.
+        return new Capabilities(EnumSet.complementOf(EnumSet.of(Feature.DISTILLATION, Feature.K_WINNERS,
+                Feature.SPARSITY_REGULARISERS)), EnumSet.allOf(Capabilities.Format.class),
                 EnumSet.allOf(Capabilities.Precision.class));
     }
 

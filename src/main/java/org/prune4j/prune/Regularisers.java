@@ -1,0 +1,73 @@
+package org.prune4j.prune;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.prune4j.nn.TargetedWeightDropout;
+import org.prune4j.nn.WeightForm;
+import org.prune4j.nn.WeightedLayer;
+
+/**
+ * The regularisation routes to sparsity by name, with their parameters checked: what
+ * {@code prune --regularise} and {@link org.prune4j.experiment.PruningSettings.Regularise} build.
+ * <ul>
+ * <li>{@code targeted-dropout}: Gomez et al. 2019, targeted fraction gamma, drop rate alpha
+ * ({@link TargetedWeightDropout}); ends with each unit's gamma smallest weights pruned.
+ * </ul>
+ */
+public final class Regularisers {
+    public static final String TARGETED_DROPOUT = "targeted-dropout";
+    public static final List<String> METHODS = List.of(TARGETED_DROPOUT);
+
+    private Regularisers() {
+    }
+
+    /** Checks a method's name and parameters; parameters it does not use must be 0. */
+    public static void check(String method, double gamma, double alpha, double lambda) {
+        switch (method == null ? "" : method) {
+            case TARGETED_DROPOUT -> {
+                if (!(gamma > 0 && gamma < 1)) {
+                    throw new IllegalArgumentException("--td-gamma, the fraction of each unit's weights targeted, must "
+                            + "be in (0, 1), got " + gamma + " (Gomez et al.: 0.5-0.99; it is the sparsity reached)");
+                }
+                if (!(alpha > 0 && alpha <= 1)) {
+                    throw new IllegalArgumentException("--td-alpha, the drop rate of targeted weights, must be in (0, 1],"
+                            + " got " + alpha + " (Gomez et al.: 0.5 and up)");
+                }
+                unused(lambda, "--l0-lambda", method);
+            }
+            default -> throw new IllegalArgumentException("unknown regulariser '" + method + "'; choose from " + METHODS);
+        }
+    }
+
+    private static void unused(double value, String option, String method) {
+        if (value != 0) {
+            throw new IllegalArgumentException(option + " does not apply to --regularise " + method + "; leave it out");
+        }
+    }
+
+    /** The weight form of each layer; {@code examples} is the training set's size (the penalties are per example). */
+    public static Function<WeightedLayer, WeightForm> form(String method, double gamma, double alpha, double lambda,
+            int examples) {
+        check(method, gamma, alpha, lambda);
+        if (examples <= 0) {
+            throw new IllegalArgumentException("a regulariser needs a non-empty training set, got " + examples);
+        }
+        return switch (method) {
+            case TARGETED_DROPOUT -> l -> new TargetedWeightDropout(l, gamma, alpha);
+            default -> throw new IllegalArgumentException("unknown regulariser '" + method + "'");
+        };
+    }
+
+    public static String label(String method, double gamma, double alpha, double lambda) {
+        return switch (method) {
+            case TARGETED_DROPOUT -> String.format(Locale.ROOT, "targeted dropout (gamma %s, alpha %s)", num(gamma),
+                    num(alpha));
+            default -> method;
+        };
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

@@ -1,0 +1,117 @@
+package org.prune4j.prune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.prune4j.backend.Backend;
+import org.prune4j.backend.cpu.CpuBackend;
+import org.prune4j.data.Dataset;
+import org.prune4j.data.ImageData;
+import org.prune4j.nn.LearningRate;
+import org.prune4j.nn.Model;
+import org.prune4j.nn.Models;
+import org.prune4j.nn.Optimizer;
+import org.prune4j.nn.Parameter;
+import org.prune4j.nn.WeightForm;
+import org.prune4j.nn.WeightedLayer;
+import org.prune4j.tensor.Rng;
+import org.prune4j.train.Evaluation;
+import org.prune4j.train.Progress;
+import org.prune4j.train.TrainConfig;
+import org.prune4j.train.TrainResult;
+import org.prune4j.train.Trainer;
+
+/**
+ * The regularisers end to end through the Java API: a LeNet-300-100 trains under each on a
+ * small synthetic task and ends as a plain masked network with the mask density the method
+ * implies, evaluated as that network.
+ */
+class SparsityRegulariserTest {
+    private static final long SEED = System.nanoTime();
+    private final Backend be = new CpuBackend(CpuBackend.bestGemm());
+
+    static ImageData data() {
+        Rng rng = new Rng(9);
+        int n = 240, f = 36;
+        float[] px = new float[n * f];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 4;
+            for (int j = 0; j < f; j++) {
+                px[i * f + j] = (j % 4 == y[i] ? 1.5f : 0f) + rng.uniform(-0.5f, 0.5f);
+            }
+        }
+        Dataset d = new Dataset("synthetic", px, y, 1, 6, 6, 4);
+        return new ImageData(d.head(160), d.subset("val", java.util.stream.IntStream.range(160, 200).toArray()),
+                d.subset("test", java.util.stream.IntStream.range(200, 240).toArray()));
+    }
+
+    /** Trains lenet300 (36 -> 300 -> 100 -> 4) under {@code form} for 60 steps; returns the model. */
+    private Model train(Function<WeightedLayer, WeightForm> form, ImageData data, TrainResult[] out,
+            SparsityRegulariser[] hook) {
+        Model m = Models.create("lenet300", 1, 6, 6, 4, new Rng(SEED));
+        hook[0] = new SparsityRegulariser(m, form, Optimizer.named("adam", 0.9, 0), LearningRate.constant(2e-3), 60);
+        out[0] = new Trainer(be, Progress.NONE).train(m, Optimizer.named("adam", 0.9, 0), LearningRate.constant(2e-3),
+                data, new TrainConfig(60, 20, 30, 1), "regularised", List.of(hook[0]));
+        return m;
+    }
+
+    /** What every regulariser promises: a plain masked network, pruned weights zero, evaluated as it is now. */
+    private void assertEndsAsMaskedNetwork(Model m, TrainResult r, SparsityRegulariser hook, ImageData data) {
+        assertTrue(hook.finished());
+        assertEquals(60, r.earlyStop().iteration(), "only the final, masked network is a result");
+        for (Parameter w : m.prunable()) {
+            assertNotNull(w.mask(), w.name());
+            float[] v = w.value().data();
+            for (int i = 0; i < v.length; i++) {
+                if (!w.mask().toArray()[i]) {
+                    assertEquals(0.0, v[i], 0.0, w.name() + " pruned entry " + i);
+                }
+            }
+        }
+        Evaluation test = Evaluation.of(m, data.test(), be);
+        assertEquals(test.accuracy(), r.last().testAccuracy(), 1e-9, "the last evaluation was of the masked network");
+        assertEquals(test.loss(), r.last().testLoss(), 1e-4);
+    }
+
+    @Test
+    void targetedDropoutEndsWithEachUnitsTargetedFractionPruned() {
+        ImageData data = data();
+        TrainResult[] r = new TrainResult[1];
+        SparsityRegulariser[] hook = new SparsityRegulariser[1];
+        Model m = train(Regularisers.form(Regularisers.TARGETED_DROPOUT, 0.75, 0.5, 0, 160), data, r, hook);
+        assertEndsAsMaskedNetwork(m, r[0], hook[0], data);
+        for (Parameter w : m.prunable()) {
+            int rows = w.shape()[0], cols = w.shape()[1];
+            int keep = cols - (int) Math.floor(0.75 * cols);
+            boolean[] k = w.mask().toArray();
+            for (int row = 0; row < rows; row++) {
+                int kept = 0;
+                for (int c = 0; c < cols; c++) {
+                    kept += k[row * cols + c] ? 1 : 0;
+                }
+                assertEquals(keep, kept, w.name() + " row " + row);
+            }
+            assertEquals(keep / (double) cols, w.density(), 1e-12, w.name());
+        }
+    }
+
+    @Test
+    void aMaskedModelAndUnknownMethodsAreRefused() {
+        Model m = Models.create("lenet300", 1, 6, 6, 4, new Rng(1));
+        Parameter w = m.prunable().get(0);
+        w.setMask(org.prune4j.sparse.Mask.random(w.shape()[0], w.shape()[1], 0.5, new Rng(2)));
+        String msg = assertThrows(IllegalArgumentException.class, () -> new SparsityRegulariser(m,
+                Regularisers.form(Regularisers.TARGETED_DROPOUT, 0.5, 0.5, 0, 10), Optimizer.named("adam", 0.9, 0),
+                LearningRate.constant(1e-3), 10)).getMessage();
+        assertTrue(msg.contains("already has a mask"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> Regularisers.check("dropconnect", 0, 0, 0))
+                .getMessage();
+        assertTrue(msg.contains("unknown regulariser") && msg.contains(Regularisers.TARGETED_DROPOUT), msg);
+    }
+}
