@@ -257,6 +257,53 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "targetedDropoutKeep");
     }
 
+    /** {@code out = exp(x)} elementwise (the variances of variational dropout from their logs). */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void exp(Tensor x, Tensor out) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "exp");
+    }
+
+    /**
+     * The local reparameterisation trick (Kingma, Salimans and Welling 2015): a pre-activation
+     * with {@code mean} and {@code variance} (same shape) is sampled as
+     * {@code y = mean + sqrt(variance) * eps}, eps standard normal by Box-Muller from
+     * {@link DropoutHash#uniform}(seed, 2i) and (seed, 2i + 1), so the backward pass draws it again.
+     */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void localReparameterisation(Tensor mean, Tensor variance, long seed, Tensor y) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "localReparameterisation");
+    }
+
+    /**
+     * The gradient of {@link #localReparameterisation} with respect to the variance,
+     * {@code dvariance = dy * eps / (2 sqrt(variance))} (0 where the variance is 0); the
+     * gradient with respect to the mean is {@code dy} itself.
+     */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void localReparameterisationBackward(Tensor dy, Tensor variance, long seed, Tensor dvariance) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "localReparameterisationBackward");
+    }
+
+    /**
+     * Sparse variational dropout's penalty (Molchanov, Ashukha and Vetrov 2017), with
+     * {@code log alpha = clip(logSigma2 - log(w^2 + 1e-8), -8, 8)} per weight (the authors'
+     * clip) and their approximation {@code KL = k1 - k1 sigmoid(k2 + k3 log alpha) + 0.5
+     * log(1 + 1/alpha)}, k1 0.63576, k2 1.87320, k3 1.48695. Adds {@code scale * dKL} to
+     * {@code gradW} and {@code gradLogSigma2} (no gradient where the clip binds) and the unscaled
+     * sum of KL to {@code klSum[0]}.
+     */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void variationalDropoutKl(Tensor w, Tensor logSigma2, float scale, Tensor gradW, Tensor gradLogSigma2,
+            Tensor klSum) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "variationalDropoutKl");
+    }
+
+    /** 1 where the clipped log alpha of {@link #variationalDropoutKl} is below {@code threshold}, else 0. */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void variationalDropoutKeep(Tensor w, Tensor logSigma2, float threshold, Tensor keep) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "variationalDropoutKeep");
+    }
+
     // ---- optimisers --------------------------------------------------------------------
 
     /**

@@ -53,7 +53,9 @@ final class PruningOptions {
     @Option(names = "--regularise", description = "Train round 0 with a regularisation route to sparsity that ends "
             + "in its own mask, which round 1 keeps and fine-tunes (one-shot; the mask, not --sparsity, sets how much "
             + "goes): targeted-dropout (Gomez et al. 2019, \"Learning Sparse Networks Using Targeted Dropout\"; "
-            + "--td-gamma, --td-alpha).")
+            + "--td-gamma, --td-alpha) or variational-dropout (sparse variational dropout, Molchanov et al. 2017, "
+            + "\"Variational Dropout Sparsifies Deep Neural Networks\": a log sigma^2 per weight, local "
+            + "reparameterisation, their KL approximation; weights with log alpha > 3 are pruned).")
     String regularise;
 
     @Option(names = "--td-gamma", converter = Fraction.class, description = "With --regularise targeted-dropout "

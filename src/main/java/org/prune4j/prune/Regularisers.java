@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.prune4j.nn.TargetedWeightDropout;
+import org.prune4j.nn.VariationalDropout;
 import org.prune4j.nn.WeightForm;
 import org.prune4j.nn.WeightedLayer;
 
@@ -13,11 +14,16 @@ import org.prune4j.nn.WeightedLayer;
  * <ul>
  * <li>{@code targeted-dropout}: Gomez et al. 2019, targeted fraction gamma, drop rate alpha
  * ({@link TargetedWeightDropout}); ends with each unit's gamma smallest weights pruned.
+ * <li>{@code variational-dropout}: Molchanov et al. 2017, no parameter ({@link VariationalDropout});
+ * ends with every weight whose log alpha exceeds 3 pruned, the paper's threshold.
  * </ul>
  */
 public final class Regularisers {
     public static final String TARGETED_DROPOUT = "targeted-dropout";
-    public static final List<String> METHODS = List.of(TARGETED_DROPOUT);
+    public static final String VARIATIONAL_DROPOUT = "variational-dropout";
+    public static final List<String> METHODS = List.of(TARGETED_DROPOUT, VARIATIONAL_DROPOUT);
+    /** Molchanov et al.'s threshold: a weight with log alpha above it is pruned. */
+    public static final double LOG_ALPHA_THRESHOLD = 3;
 
     private Regularisers() {
     }
@@ -34,6 +40,11 @@ public final class Regularisers {
                     throw new IllegalArgumentException("--td-alpha, the drop rate of targeted weights, must be in (0, 1],"
                             + " got " + alpha + " (Gomez et al.: 0.5 and up)");
                 }
+                unused(lambda, "--l0-lambda", method);
+            }
+            case VARIATIONAL_DROPOUT -> {
+                unused(gamma, "--td-gamma", method);
+                unused(alpha, "--td-alpha", method);
                 unused(lambda, "--l0-lambda", method);
             }
             default -> throw new IllegalArgumentException("unknown regulariser '" + method + "'; choose from " + METHODS);
@@ -55,6 +66,7 @@ public final class Regularisers {
         }
         return switch (method) {
             case TARGETED_DROPOUT -> l -> new TargetedWeightDropout(l, gamma, alpha);
+            case VARIATIONAL_DROPOUT -> l -> new VariationalDropout(l, examples, LOG_ALPHA_THRESHOLD);
             default -> throw new IllegalArgumentException("unknown regulariser '" + method + "'");
         };
     }
@@ -63,6 +75,7 @@ public final class Regularisers {
         return switch (method) {
             case TARGETED_DROPOUT -> String.format(Locale.ROOT, "targeted dropout (gamma %s, alpha %s)", num(gamma),
                     num(alpha));
+            case VARIATIONAL_DROPOUT -> "sparse variational dropout (log alpha > " + num(LOG_ALPHA_THRESHOLD) + ")";
             default -> method;
         };
     }

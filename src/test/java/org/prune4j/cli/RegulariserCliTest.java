@@ -61,6 +61,17 @@ class RegulariserCliTest {
     }
 
     @Test
+    void variationalDropoutEndsRoundZeroInItsMaskAndRoundOneKeepsIt() throws Exception {
+        assumeTrue(Files.isDirectory(ImageData.FASHION_MNIST), "Fashion-MNIST is not installed (ci/setup installs it)");
+        JsonNode res = results(dir.resolve("vd"), "--regularise", "variational-dropout");
+        long kept = res.get(0).get("weightsRemaining").asLong();
+        assertTrue(kept > 0 && kept < res.get(0).get("weightsTotal").asLong(), res.get(0).toString());
+        assertEquals(kept, res.get(1).get("weightsRemaining").asLong(), "round 1 fine-tunes round 0's mask");
+        assertTrue(res.get(0).get("method").asText().startsWith("sparse variational dropout (log alpha > 3)"),
+                res.get(0).get("method").asText());
+    }
+
+    @Test
     void optionsTheRegulariserWouldIgnoreAreRefused() {
         String[][] cases = {
             {"--regularise", "targeted-dropout", "--td-gamma", "0.9", "--sparsity", "0.5"},
@@ -69,10 +80,11 @@ class RegulariserCliTest {
             {"--regularise", "targeted-dropout"},
             {"--td-gamma", "0.9"},
             {"--regularise", "dropconnect"},
+            {"--regularise", "variational-dropout", "--td-alpha", "0.5"},
         };
         String[] expected = {"--sparsity does not apply with --regularise", "--score does not apply with --regularise",
             "use --schedule oneshot", "needs --td-gamma", "--td-gamma only applies with --regularise",
-            "unknown regulariser 'dropconnect'"};
+            "unknown regulariser 'dropconnect'", "--td-alpha applies to --regularise targeted-dropout"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = Stream.concat(Stream.of("prune"), Stream.concat(Stream.of(cases[i]),
                     Stream.of("--out", dir.toString()))).toArray(String[]::new);

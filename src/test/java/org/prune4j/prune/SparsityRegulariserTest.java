@@ -101,6 +101,59 @@ class SparsityRegulariserTest {
         }
     }
 
+    /**
+     * Trains under {@code form} with a hook whose end lies beyond the run, so the test can read
+     * the forms' state, work out the mask by hand, then end the method itself.
+     */
+    private SparsityRegulariser trainUnfinished(Model m, Function<WeightedLayer, WeightForm> form, ImageData data,
+            double auxRate) {
+        SparsityRegulariser hook = new SparsityRegulariser(m, form, Optimizer.named("adam", 0.9, 0),
+                LearningRate.constant(auxRate), 1_000_000);
+        new Trainer(be, Progress.NONE).train(m, Optimizer.named("adam", 0.9, 0), LearningRate.constant(2e-3), data,
+                new TrainConfig(60, 20, 30, 1), "regularised", List.of(hook));
+        assertTrue(!hook.finished());
+        return hook;
+    }
+
+    @Test
+    void variationalDropoutEndsWithTheWeightsWhoseLogAlphaIsBelowThreeAndNothingElse() {
+        ImageData data = data();
+        Model m = Models.create("lenet300", 1, 6, 6, 4, new Rng(SEED));
+        SparsityRegulariser hook = trainUnfinished(m, Regularisers.form(Regularisers.VARIATIONAL_DROPOUT, 0, 0, 0,
+                160), data, 0.2);
+        List<boolean[]> expected = new java.util.ArrayList<>();
+        List<float[]> before = new java.util.ArrayList<>();
+        long kept = 0, total = 0;
+        for (WeightForm f : hook.forms()) {
+            float[] w = f.weight().value().data().clone();
+            float[] ls = ((org.prune4j.nn.VariationalDropout) f).logSigma2().value().data();
+            boolean[] k = new boolean[w.length];
+            for (int i = 0; i < w.length; i++) {
+                double la = Math.max(-8, Math.min(8, ls[i] - Math.log((double) w[i] * w[i] + 1e-8)));
+                k[i] = la < 3;
+                kept += k[i] ? 1 : 0;
+            }
+            total += w.length;
+            expected.add(k);
+            before.add(w);
+        }
+        assertTrue(kept < total && kept > 0, "the KL pruned some weights in 60 steps, not all: " + kept + "/" + total);
+        hook.finish();
+        for (int l = 0; l < expected.size(); l++) {
+            Parameter w = m.prunable().get(l);
+            boolean[] k = w.mask().toArray();
+            float[] v = w.value().data();
+            for (int i = 0; i < k.length; i++) {
+                assertEquals(expected.get(l)[i], k[i], w.name() + " entry " + i);
+                assertEquals(k[i] ? before.get(l)[i] : 0f, v[i], 0f, w.name() + " value " + i);
+            }
+        }
+        assertEquals(kept / (double) total, m.density(), 1e-12);
+        // the layers are plain again: an evaluation pass is the masked product
+        Evaluation e = Evaluation.of(m, data.test(), be);
+        assertTrue(e.accuracy() >= 0 && Double.isFinite(e.loss()));
+    }
+
     @Test
     void aMaskedModelAndUnknownMethodsAreRefused() {
         Model m = Models.create("lenet300", 1, 6, 6, 4, new Rng(1));

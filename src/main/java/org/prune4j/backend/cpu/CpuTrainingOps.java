@@ -248,6 +248,44 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
+    public void exp(Tensor x, Tensor out) {
+        TrainingShapes.same(x, out, "exp");
+        RegulariserKernels.exp(x.data(), out.data());
+    }
+
+    @Override
+    public void localReparameterisation(Tensor mean, Tensor variance, long seed, Tensor y) {
+        TrainingShapes.same(mean, variance, "localReparameterisation");
+        TrainingShapes.same(mean, y, "localReparameterisation");
+        RegulariserKernels.localReparameterisation(mean.data(), variance.data(), seed, y.data());
+    }
+
+    @Override
+    public void localReparameterisationBackward(Tensor dy, Tensor variance, long seed, Tensor dvariance) {
+        TrainingShapes.same(dy, variance, "localReparameterisationBackward");
+        TrainingShapes.same(dy, dvariance, "localReparameterisationBackward");
+        RegulariserKernels.localReparameterisationBackward(dy.data(), variance.data(), seed, dvariance.data());
+    }
+
+    @Override
+    public void variationalDropoutKl(Tensor w, Tensor logSigma2, float scale, Tensor gradW, Tensor gradLogSigma2,
+            Tensor klSum) {
+        TrainingShapes.same(w, logSigma2, "variationalDropoutKl");
+        TrainingShapes.same(w, gradW, "variationalDropoutKl");
+        TrainingShapes.same(w, gradLogSigma2, "variationalDropoutKl");
+        double s = RegulariserKernels.variationalKl(w.data(), logSigma2.data(), scale, gradW.data(),
+                gradLogSigma2.data());
+        klSum.data()[0] += (float) s;
+    }
+
+    @Override
+    public void variationalDropoutKeep(Tensor w, Tensor logSigma2, float threshold, Tensor keep) {
+        TrainingShapes.same(w, logSigma2, "variationalDropoutKeep");
+        TrainingShapes.same(w, keep, "variationalDropoutKeep");
+        RegulariserKernels.variationalKeep(w.data(), logSigma2.data(), threshold, keep.data());
+    }
+
+    @Override
     public void sgdUpdate(Tensor w, Tensor g, Tensor velocity, MaskHandle mask, float lr, float momentum,
             boolean nesterov, float weightDecay) {
         TrainingShapes.optimizer(w, g, velocity, mask, "sgdUpdate");
