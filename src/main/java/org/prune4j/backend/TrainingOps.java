@@ -304,6 +304,34 @@ public interface TrainingOps {
         throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "variationalDropoutKeep");
     }
 
+    /**
+     * A hard-concrete gate per entry of {@code logAlpha} (Louizos, Welling and Kingma 2018,
+     * beta 2/3, stretched to (-0.1, 1.1)): {@code s = sigmoid((log u - log(1 - u) + log alpha) /
+     * beta)}, {@code z = min(1, max(0, s (zeta - gamma) + gamma))}, u from
+     * {@link DropoutHash#uniform}(seed, i) moved into (0, 1). Writes z and dz/d(log alpha) (0
+     * where the gate is clamped at 0 or 1).
+     */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void hardConcreteGates(Tensor logAlpha, long seed, Tensor z, Tensor dz) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "hardConcreteGates");
+    }
+
+    /** The gates at test time, {@code min(1, max(0, sigmoid(log alpha) (zeta - gamma) + gamma))}. */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void hardConcreteTestGates(Tensor logAlpha, Tensor z) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "hardConcreteTestGates");
+    }
+
+    /**
+     * The expected L0 norm of hard-concrete gates: per gate the probability it is non-zero,
+     * {@code sigmoid(log alpha - beta log(-gamma / zeta))}. Adds {@code scale} times its
+     * derivative to {@code grad} and the unscaled sum to {@code l0Sum[0]}.
+     */
+    @Requires(Feature.SPARSITY_REGULARISERS)
+    default void hardConcretePenalty(Tensor logAlpha, float scale, Tensor grad, Tensor l0Sum) {
+        throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "hardConcretePenalty");
+    }
+
     // ---- optimisers --------------------------------------------------------------------
 
     /**

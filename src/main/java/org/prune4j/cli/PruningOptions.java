@@ -55,8 +55,14 @@ final class PruningOptions {
             + "goes): targeted-dropout (Gomez et al. 2019, \"Learning Sparse Networks Using Targeted Dropout\"; "
             + "--td-gamma, --td-alpha) or variational-dropout (sparse variational dropout, Molchanov et al. 2017, "
             + "\"Variational Dropout Sparsifies Deep Neural Networks\": a log sigma^2 per weight, local "
-            + "reparameterisation, their KL approximation; weights with log alpha > 3 are pruned).")
+            + "reparameterisation, their KL approximation; weights with log alpha > 3 are pruned) or l0 (L0 "
+            + "regularisation with hard-concrete gates, Louizos et al. 2018, \"Learning Sparse Neural Networks "
+            + "through L0 Regularization\": a gate per weight, --l0-lambda; gates zero at test time are pruned).")
     String regularise;
+
+    @Option(names = "--l0-lambda", description = "With --regularise l0 (Louizos et al. 2018): the penalty per "
+            + "expected non-zero gate, divided by the training-set size (their LeNet-300-100: 0.1; default 0.1).")
+    Double l0Lambda;
 
     @Option(names = "--td-gamma", converter = Fraction.class, description = "With --regularise targeted-dropout "
             + "(Gomez et al. 2019): the fraction of each unit's weights, smallest magnitude first, targeted for "
@@ -162,10 +168,11 @@ final class PruningOptions {
 
     private PruningSettings.Regularise regularisation() {
         if (regularise == null) {
-            String stray = tdGamma != null ? "--td-gamma" : tdAlpha != null ? "--td-alpha" : null;
+            String stray = tdGamma != null ? "--td-gamma" : tdAlpha != null ? "--td-alpha"
+                    : l0Lambda != null ? "--l0-lambda" : null;
             if (stray != null) {
                 throw new IllegalArgumentException(stray + " only applies with --regularise; add --regularise "
-                        + "targeted-dropout or leave it out");
+                        + (stray.startsWith("--td") ? "targeted-dropout" : "l0") + " or leave it out");
             }
             return null;
         }
@@ -178,8 +185,13 @@ final class PruningOptions {
             throw new IllegalArgumentException("--regularise targeted-dropout needs --td-gamma, the fraction of each "
                     + "unit's weights to target (and prune at the end), e.g. --td-gamma 0.9");
         }
+        boolean l0 = regularise.equals(org.prune4j.prune.Regularisers.L0);
+        if (!l0 && l0Lambda != null) {
+            throw new IllegalArgumentException("--l0-lambda applies to --regularise l0, not " + regularise
+                    + "; leave it out");
+        }
         return new PruningSettings.Regularise(regularise, td ? tdGamma : 0, td ? ExperimentCommands.or(tdAlpha, 0.5) : 0,
-                0);
+                l0 ? ExperimentCommands.or(l0Lambda, 0.1) : 0);
     }
 
     /** What the regulariser's own mask replaces: a run must be what its command line says. */

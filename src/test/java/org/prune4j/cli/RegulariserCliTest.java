@@ -72,6 +72,18 @@ class RegulariserCliTest {
     }
 
     @Test
+    void l0EndsRoundZeroInTheGatesMaskAndRoundOneKeepsIt() throws Exception {
+        assumeTrue(Files.isDirectory(ImageData.FASHION_MNIST), "Fashion-MNIST is not installed (ci/setup installs it)");
+        // Adam at 0.1 moves the gates' log alpha up to 4 in 40 steps: far enough for some to close
+        JsonNode res = results(dir.resolve("l0"), "--regularise", "l0", "--l0-lambda", "0.1", "--lr", "0.1");
+        long kept = res.get(0).get("weightsRemaining").asLong();
+        assertTrue(kept > 0 && kept < res.get(0).get("weightsTotal").asLong(), res.get(0).toString());
+        assertEquals(kept, res.get(1).get("weightsRemaining").asLong(), "round 1 fine-tunes round 0's mask");
+        assertTrue(res.get(0).get("method").asText().startsWith("L0 hard-concrete gates (lambda 0.1)"),
+                res.get(0).get("method").asText());
+    }
+
+    @Test
     void optionsTheRegulariserWouldIgnoreAreRefused() {
         String[][] cases = {
             {"--regularise", "targeted-dropout", "--td-gamma", "0.9", "--sparsity", "0.5"},
@@ -81,10 +93,15 @@ class RegulariserCliTest {
             {"--td-gamma", "0.9"},
             {"--regularise", "dropconnect"},
             {"--regularise", "variational-dropout", "--td-alpha", "0.5"},
+            {"--regularise", "targeted-dropout", "--td-gamma", "0.5", "--l0-lambda", "0.1"},
+            {"--l0-lambda", "0.1"},
+            {"--regularise", "l0", "--l0-lambda", "0"},
         };
         String[] expected = {"--sparsity does not apply with --regularise", "--score does not apply with --regularise",
             "use --schedule oneshot", "needs --td-gamma", "--td-gamma only applies with --regularise",
-            "unknown regulariser 'dropconnect'", "--td-alpha applies to --regularise targeted-dropout"};
+            "unknown regulariser 'dropconnect'", "--td-alpha applies to --regularise targeted-dropout",
+            "--l0-lambda applies to --regularise l0", "--l0-lambda only applies with --regularise; add --regularise l0",
+            "--l0-lambda, the penalty per expected non-zero gate"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = Stream.concat(Stream.of("prune"), Stream.concat(Stream.of(cases[i]),
                     Stream.of("--out", dir.toString()))).toArray(String[]::new);

@@ -155,6 +155,44 @@ class SparsityRegulariserTest {
     }
 
     @Test
+    void l0EndsWithTheGatesThatAreZeroAtTestTimePrunedAndTheRestFoldedIn() {
+        ImageData data = data();
+        Model m = Models.create("lenet300", 1, 6, 6, 4, new Rng(SEED));
+        // fast gates (Adam at 0.05 moves log alpha up to 3 in 60 steps), so that some close
+        SparsityRegulariser hook = trainUnfinished(m, Regularisers.form(Regularisers.L0, 0, 0, 0.1, 160), data, 0.05);
+        List<float[]> expected = new java.util.ArrayList<>();
+        long kept = 0, total = 0;
+        for (WeightForm f : hook.forms()) {
+            float[] w = f.weight().value().data().clone();
+            float[] la = ((org.prune4j.nn.HardConcreteGates) f).logAlpha().value().data();
+            float[] v = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                double zHat = Math.min(1, Math.max(0, 1.2 / (1 + Math.exp(-la[i])) - 0.1));
+                v[i] = (float) (w[i] * zHat);
+                kept += zHat > 0 ? 1 : 0;
+            }
+            total += w.length;
+            expected.add(v);
+        }
+        assertTrue(kept < total && kept > 0, "the penalty closed some gates in 60 steps, not all: " + kept + "/" + total);
+        hook.finish();
+        for (int l = 0; l < expected.size(); l++) {
+            Parameter w = m.prunable().get(l);
+            float[] v = w.value().data();
+            boolean[] k = w.mask().toArray();
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(expected.get(l)[i], v[i], 1e-6f * Math.abs(expected.get(l)[i]), w.name() + " value " + i);
+            }
+            for (int i = 0; i < k.length; i++) {
+                if (!k[i]) {
+                    assertEquals(0.0, expected.get(l)[i], 0.0, w.name() + " pruned where the gate is open: " + i);
+                }
+            }
+        }
+        assertEquals(kept / (double) total, m.density(), 1e-12);
+    }
+
+    @Test
     void aMaskedModelAndUnknownMethodsAreRefused() {
         Model m = Models.create("lenet300", 1, 6, 6, 4, new Rng(1));
         Parameter w = m.prunable().get(0);

@@ -286,6 +286,26 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
+    public void hardConcreteGates(Tensor logAlpha, long seed, Tensor z, Tensor dz) {
+        TrainingShapes.same(logAlpha, z, "hardConcreteGates");
+        TrainingShapes.same(logAlpha, dz, "hardConcreteGates");
+        RegulariserKernels.hardConcrete(logAlpha.data(), seed, z.data(), dz.data());
+    }
+
+    @Override
+    public void hardConcreteTestGates(Tensor logAlpha, Tensor z) {
+        TrainingShapes.same(logAlpha, z, "hardConcreteTestGates");
+        RegulariserKernels.hardConcreteTest(logAlpha.data(), z.data());
+    }
+
+    @Override
+    public void hardConcretePenalty(Tensor logAlpha, float scale, Tensor grad, Tensor l0Sum) {
+        TrainingShapes.same(logAlpha, grad, "hardConcretePenalty");
+        double s = RegulariserKernels.hardConcretePenalty(logAlpha.data(), scale, grad.data());
+        l0Sum.data()[0] += (float) s;
+    }
+
+    @Override
     public void sgdUpdate(Tensor w, Tensor g, Tensor velocity, MaskHandle mask, float lr, float momentum,
             boolean nesterov, float weightDecay) {
         TrainingShapes.optimizer(w, g, velocity, mask, "sgdUpdate");

@@ -4,14 +4,16 @@ import org.prune4j.backend.DropoutHash;
 
 /**
  * The sparsity regularisers' elementwise work on host arrays: targeted weight dropout's keep
- * mask, the local reparameterisation's normal noise, variational dropout's KL and its
- * gradient. Single-threaded; sums in double.
+ * mask, the local reparameterisation's normal noise, variational dropout's KL and its gradient,
+ * hard-concrete gates and their expected L0 norm. Single-threaded; sums in double.
  */
 final class RegulariserKernels {
     /** Molchanov et al.'s fit of the KL of the log-uniform prior. */
     static final double K1 = 0.63576, K2 = 1.87320, K3 = 1.48695;
     /** The authors' clip of log alpha and the epsilon inside log(w^2). */
     static final double LOG_ALPHA_CLIP = 8, W2_EPS = 1e-8;
+    /** Louizos et al.'s hard-concrete temperature and stretch. */
+    static final double BETA = 2.0 / 3, GAMMA = -0.1, ZETA = 1.1;
 
     private RegulariserKernels() {
     }
@@ -104,5 +106,42 @@ final class RegulariserKernels {
             double la = Math.max(-LOG_ALPHA_CLIP, Math.min(LOG_ALPHA_CLIP, logAlpha(w[i], logSigma2[i])));
             keep[i] = la < threshold ? 1f : 0f;
         }
+    }
+
+    static void hardConcrete(float[] logAlpha, long seed, float[] z, float[] dz) {
+        for (int i = 0; i < logAlpha.length; i++) {
+            // a 24-bit uniform in [0, 1) moved to its bin's centre: strictly inside (0, 1)
+            double u = DropoutHash.uniform(seed, i) + 0x1.0p-25;
+            double s = sigmoid((Math.log(u) - Math.log1p(-u) + logAlpha[i]) / BETA);
+            double stretched = s * (ZETA - GAMMA) + GAMMA;
+            if (stretched <= 0) {
+                z[i] = 0f;
+                dz[i] = 0f;
+            } else if (stretched >= 1) {
+                z[i] = 1f;
+                dz[i] = 0f;
+            } else {
+                z[i] = (float) stretched;
+                dz[i] = (float) ((ZETA - GAMMA) * s * (1 - s) / BETA);
+            }
+        }
+    }
+
+    static void hardConcreteTest(float[] logAlpha, float[] z) {
+        for (int i = 0; i < logAlpha.length; i++) {
+            double stretched = sigmoid(logAlpha[i]) * (ZETA - GAMMA) + GAMMA;
+            z[i] = (float) Math.min(1, Math.max(0, stretched));
+        }
+    }
+
+    static double hardConcretePenalty(float[] logAlpha, float scale, float[] grad) {
+        double shift = BETA * Math.log(-GAMMA / ZETA);
+        double sum = 0;
+        for (int i = 0; i < logAlpha.length; i++) {
+            double p = sigmoid(logAlpha[i] - shift);
+            sum += p;
+            grad[i] += (float) (scale * p * (1 - p));
+        }
+        return sum;
     }
 }
