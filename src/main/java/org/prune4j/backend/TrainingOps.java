@@ -246,14 +246,14 @@ public interface TrainingOps {
 
     /**
      * Targeted weight dropout (Gomez et al. 2019) of the weight {@code w} (outputs x inputs):
-     * in each row (an output unit) the {@code floor(gamma * inputs)} weights of smallest
-     * magnitude are the candidates (ties go to the lower index), and each candidate is dropped
+     * in each row (an output unit) the {@code candidates} weights of smallest magnitude are the
+     * candidates (ties go to the lower index), and each candidate is dropped
      * when {@link DropoutHash#uniform}(seed, i) < alpha. Writes 0 for a dropped weight and 1
      * otherwise into the weight-shaped {@code keep}; alpha 1 drops every candidate (the pruned
      * network the method ends in).
      */
     @Requires(Feature.SPARSITY_REGULARISERS)
-    default void targetedDropoutKeep(Tensor w, float gamma, float alpha, long seed, Tensor keep) {
+    default void targetedDropoutKeep(Tensor w, int candidates, float alpha, long seed, Tensor keep) {
         throw Unsupported.of(name(), Feature.SPARSITY_REGULARISERS, "targetedDropoutKeep");
     }
 

@@ -14,8 +14,10 @@ import org.prune4j.tensor.Tensor;
  * from the step; there is no rescaling of the rest, as in the paper.
  */
 public final class TargetedWeightDropout extends WeightForm {
-    private final float gamma;
+    private final double gamma;
     private final float alpha;
+    /** floor(gamma * inputs), in double: a float gamma of 0.9 would make it 269 of 300. */
+    private final int candidates;
     private Tensor keep;
     private Tensor effective;
 
@@ -29,8 +31,9 @@ public final class TargetedWeightDropout extends WeightForm {
             throw new IllegalArgumentException("targeted dropout's drop rate alpha must be in (0, 1], got " + alpha
                     + " (Gomez et al. use 0.5 and up)");
         }
-        this.gamma = (float) gamma;
+        this.gamma = gamma;
         this.alpha = (float) alpha;
+        this.candidates = (int) Math.floor(gamma * weight.shape()[1]);
     }
 
     @Override
@@ -38,7 +41,7 @@ public final class TargetedWeightDropout extends WeightForm {
         Backend be = pass.backend();
         keep = weightShaped(pass, "keep");
         long seed = pass.training() ? pass.rng().nextLong() : 0;
-        be.targetedDropoutKeep(w(be), gamma, pass.training() ? alpha : 1f, seed, keep);
+        be.targetedDropoutKeep(w(be), candidates, pass.training() ? alpha : 1f, seed, keep);
         effective = weightShaped(pass, "effective");
         be.mul(w(be), keep, effective);
         return product(pass, "y", effective, x);
@@ -56,7 +59,7 @@ public final class TargetedWeightDropout extends WeightForm {
     @Override
     public Tensor testGates(Backend backend) {
         Tensor gates = backend.allocate(weight.shape());
-        backend.targetedDropoutKeep(w(backend), gamma, 1f, 0, gates);
+        backend.targetedDropoutKeep(w(backend), candidates, 1f, 0, gates);
         return gates;
     }
 

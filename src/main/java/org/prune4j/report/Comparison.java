@@ -56,7 +56,7 @@ public final class Comparison {
                     : "sampled mask") + (m.weights().equals("init") ? ", initial weights" : "") + ")";
             case "bn-only" -> "BatchNorm only";
             case "supsup" -> r.branch().equals("inferred") ? "SupSup, task inferred" : "SupSup, task given";
-            default -> r.round() == 0 ? "dense" : r.branch().equals("main") ? mainLabel(s) : r.method();
+            default -> r.round() == 0 ? roundZero(s) : r.branch().equals("main") ? mainLabel(s) : r.method();
         };
     }
 
@@ -71,8 +71,17 @@ public final class Comparison {
         return v.isEmpty() ? "" : " (" + String.join(", ", v) + ")";
     }
 
+    /** Round 0 is the dense network, except where a regulariser trained it into its own mask. */
+    private static String roundZero(ExperimentSettings s) {
+        var p = s.pruning();
+        return p == null || p.regularise() == null ? "dense" : p.regularise().label() + ", no fine-tuning";
+    }
+
     private static String mainLabel(ExperimentSettings s) {
         var p = s.pruning();
+        if (p.regularise() != null) {
+            return p.regularise().label() + ", then " + p.reset();
+        }
         String structure = (p.structure() == null ? "" : ", " + p.structure()) + p.variants();
         if (p.structure() == null && p.score().equals("magnitude") && p.schedule().equals("iterative")
                 && p.reset().startsWith("rewind")) {
@@ -93,7 +102,7 @@ public final class Comparison {
         java.util.Map<String, Object> m = Json.CANONICAL.convertValue(s,
                 new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
         m.remove("seed");
-        if (round == 0 && s.pruning() != null && s.sparseTraining() == null) {
+        if (round == 0 && s.pruning() != null && s.pruning().regularise() == null && s.sparseTraining() == null) {
             m.remove("pruning");
             m.remove("kind");
         } else if (branch.equals("main") && m.get("pruning") instanceof java.util.Map<?, ?> p) {
@@ -129,7 +138,8 @@ public final class Comparison {
                 if (r.branch().equals("supermask")) {
                     continue; // untrained evaluations are not comparable to trained networks
                 }
-                if (r.round() == 0 && s.pruning() != null && trainedDense.contains(s.model())) {
+                if (r.round() == 0 && s.pruning() != null && s.pruning().regularise() == null
+                        && trainedDense.contains(s.model())) {
                     continue; // the same dense network the training run has
                 }
                 String experiment = withoutSeed(s, r.round(), r.branch());

@@ -156,7 +156,7 @@ public final class ExperimentReport {
     private static List<Plots.Series> earlyStopSeries(List<RoundResult> rows) {
         Map<String, Map<Double, Double>> byMethod = new LinkedHashMap<>();
         for (RoundResult r : rows) {
-            byMethod.computeIfAbsent(r.round() == 0 ? "dense" : r.method(),
+            byMethod.computeIfAbsent(r.round() == 0 && r.density() == 1 ? "dense" : r.method(),
                     k -> new TreeMap<>(Comparator.reverseOrder())).put(100 * r.density(), (double) r.earlyStop()
                             .iteration());
         }

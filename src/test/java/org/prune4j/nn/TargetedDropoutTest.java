@@ -32,13 +32,13 @@ class TargetedDropoutTest {
         // row 1: |w| = 0.2 0.2 0.2 0.7 0.05 -> 4 (0.05) then the tie 0, 1, 2 goes to index 0
         Tensor w = Tensor.wrap(new float[] {0.5f, -0.1f, 0.3f, 0.1f, -0.9f, 0.2f, -0.2f, 0.2f, 0.7f, -0.05f}, 2, 5);
         Tensor keep = Tensor.zeros(2, 5);
-        be.targetedDropoutKeep(w, 0.4f, 1f, 123, keep); // floor(0.4 * 5) = 2 candidates per row, all dropped
+        be.targetedDropoutKeep(w, 2, 1f, 123, keep); // 2 candidates per row, all dropped
         assertEquals(java.util.Arrays.toString(new float[] {1, 0, 1, 0, 1, 0, 1, 1, 1, 0}),
                 java.util.Arrays.toString(keep.data()));
-        be.targetedDropoutKeep(w, 0.39f, 1f, 123, keep); // floor(1.95) = 1 candidate
+        be.targetedDropoutKeep(w, 1, 1f, 123, keep); // 1 candidate
         assertEquals(java.util.Arrays.toString(new float[] {1, 0, 1, 1, 1, 1, 1, 1, 1, 0}),
                 java.util.Arrays.toString(keep.data()));
-        be.targetedDropoutKeep(w, 0.4f, 0.5f, 77, keep); // a candidate drops when its uniform < 0.5
+        be.targetedDropoutKeep(w, 2, 0.5f, 77, keep); // a candidate drops when its uniform < 0.5
         int[] candidates = {1, 3, 9, 5};
         for (int i = 0; i < 10; i++) {
             boolean candidate = false;
@@ -77,7 +77,7 @@ class TargetedDropoutTest {
         Tensor keep = Tensor.zeros(rows, cols);
         double gamma = 0.9, alpha = 0.5;
         long seed = rng.nextLong();
-        be.targetedDropoutKeep(Tensor.wrap(w, rows, cols), (float) gamma, (float) alpha, seed, keep);
+        be.targetedDropoutKeep(Tensor.wrap(w, rows, cols), (int) Math.floor(gamma * cols), (float) alpha, seed, keep);
         float[] naive = naiveKeep(w, rows, cols, gamma, alpha, seed);
         int dropped = 0;
         for (int i = 0; i < w.length; i++) {
@@ -89,7 +89,7 @@ class TargetedDropoutTest {
         assertEquals(alpha, dropped / (double) candidates, 5 * Math.sqrt(alpha * (1 - alpha) / candidates),
                 tag("drop rate among the candidates"));
         // alpha 1 prunes exactly the candidates: each row keeps cols - floor(gamma cols)
-        be.targetedDropoutKeep(Tensor.wrap(w, rows, cols), (float) gamma, 1f, seed, keep);
+        be.targetedDropoutKeep(Tensor.wrap(w, rows, cols), (int) Math.floor(gamma * cols), 1f, seed, keep);
         for (int r = 0; r < rows; r++) {
             int kept = 0;
             for (int c = 0; c < cols; c++) {
@@ -102,9 +102,9 @@ class TargetedDropoutTest {
     @Test
     void badArgumentsAreRefused() {
         Tensor w = Tensor.zeros(2, 3), keep = Tensor.zeros(2, 3);
-        assertThrows(IllegalArgumentException.class, () -> be.targetedDropoutKeep(w, 1.5f, 0.5f, 1, keep));
-        assertThrows(IllegalArgumentException.class, () -> be.targetedDropoutKeep(w, 0.5f, -0.1f, 1, keep));
-        assertThrows(IllegalArgumentException.class, () -> be.targetedDropoutKeep(w, 0.5f, 0.5f, 1, Tensor.zeros(5)));
+        assertThrows(IllegalArgumentException.class, () -> be.targetedDropoutKeep(w, 4, 0.5f, 1, keep));
+        assertThrows(IllegalArgumentException.class, () -> be.targetedDropoutKeep(w, 1, -0.1f, 1, keep));
+        assertThrows(IllegalArgumentException.class, () -> be.targetedDropoutKeep(w, 1, 0.5f, 1, Tensor.zeros(5)));
         Linear l = new Linear("fc", 4, 3);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TargetedWeightDropout(l, 1.0, 0.5))
                 .getMessage().contains("gamma"));

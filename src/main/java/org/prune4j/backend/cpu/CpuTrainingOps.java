@@ -234,17 +234,17 @@ abstract class CpuTrainingOps implements TrainingOps {
     }
 
     @Override
-    public void targetedDropoutKeep(Tensor w, float gamma, float alpha, long seed, Tensor keep) {
+    public void targetedDropoutKeep(Tensor w, int candidates, float alpha, long seed, Tensor keep) {
         if (!w.isMatrix()) {
             throw new IllegalArgumentException("targetedDropoutKeep: the weight must be a matrix (outputs x inputs), got "
                     + w.shapeString());
         }
         TrainingShapes.same(w, keep, "targetedDropoutKeep");
-        if (!(gamma >= 0 && gamma <= 1) || !(alpha >= 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("targetedDropoutKeep: the targeted fraction and the drop rate must be in "
-                    + "[0, 1], got " + gamma + " and " + alpha);
+        if (candidates < 0 || candidates > w.cols() || !(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("targetedDropoutKeep: the candidates per row must be in [0, " + w.cols()
+                    + "] and the drop rate in [0, 1], got " + candidates + " and " + alpha);
         }
-        RegulariserKernels.targetedKeep(w.data(), w.rows(), w.cols(), gamma, alpha, seed, keep.data());
+        RegulariserKernels.targetedKeep(w.data(), w.rows(), w.cols(), candidates, alpha, seed, keep.data());
     }
 
     @Override

@@ -18,8 +18,7 @@ final class RegulariserKernels {
     private RegulariserKernels() {
     }
 
-    static void targetedKeep(float[] w, int rows, int cols, float gamma, float alpha, long seed, float[] keep) {
-        int k = (int) Math.floor(gamma * (double) cols);
+    static void targetedKeep(float[] w, int rows, int cols, int k, float alpha, long seed, float[] keep) {
         long[] order = new long[cols];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
