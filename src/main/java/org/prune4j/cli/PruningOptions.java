@@ -204,6 +204,7 @@ final class PruningOptions {
             {when != null ? "--when" : null, "it prunes at the end of its training"},
             {scoreSteps != null ? "--score-steps" : null, "it scores nothing"},
             {outputRateScale != null ? "--output-rate-scale" : null, "its mask sets every layer's sparsity"},
+            {convRateScale != null ? "--conv-rate-scale" : null, "its mask sets every layer's sparsity"},
             {gradual != null ? "--gradual" : null, "it prunes once, at the end of round 0"},
             {structure != null ? "--structure" : null, "it masks single weights"},
             {hanQuality != null ? "--han-quality" : null, "its mask sets the sparsity"},
