@@ -140,7 +140,8 @@ final class ExperimentRun implements AutoCloseable {
     }
 
     void report() {
-        ExperimentReport.write(dir.path(), s, results, machine);
+        boolean mainRound = results.isEmpty() || results.get(results.size() - 1).branch().equals("main");
+        ExperimentReport.write(dir.path(), s, results, machine, mainRound);
     }
 
     /** The dense network round 0 trained, read once from its checkpoint: the teacher of distilled rounds. */

@@ -33,6 +33,15 @@ public final class ExperimentReport {
 
     public static void write(Path dir, ExperimentSettings settings, List<RoundResult> results,
             Map<String, Object> machine) {
+        write(dir, settings, results, machine, true);
+    }
+
+    /**
+     * As above; {@code curves} false leaves the small multiples as they are: they show main
+     * rounds only, so a run redraws them after a main round, not after each control branch.
+     */
+    public static void write(Path dir, ExperimentSettings settings, List<RoundResult> results,
+            Map<String, Object> machine, boolean curves) {
         List<RoundResult> rows = new ArrayList<>(results);
         rows.sort(Comparator.comparingInt(RoundResult::round).thenComparing(RoundResult::branch));
         try {
@@ -80,6 +89,13 @@ public final class ExperimentReport {
         }
         Plots.line(dir.resolve("curves.png"), settings.model() + ": test accuracy during training (main branch)",
                 "iteration", "test accuracy (%)", curveSeries(rows), false);
+        if (curves) {
+            smallMultiples(dir, rows);
+        }
+        HtmlReport.write(dir, settings, rows, machine);
+    }
+
+    private static void smallMultiples(Path dir, List<RoundResult> rows) {
         List<RoundResult> main = rows.stream().filter(r -> r.branch().equals("main") && r.curve().size() >= 2).toList();
         List<SmallMultiples.Panel> acc = new ArrayList<>(), loss = new ArrayList<>();
         for (RoundResult r : main) {
@@ -98,7 +114,6 @@ public final class ExperimentReport {
         }
         SmallMultiples.write(dir.resolve("curves-accuracy.png"), "iteration", "accuracy (%)", acc, 4, false);
         SmallMultiples.write(dir.resolve("curves-loss.png"), "iteration", "loss", loss, 4, true);
-        HtmlReport.write(dir, settings, rows, machine);
     }
 
     static String csv(List<RoundResult> rows) {
