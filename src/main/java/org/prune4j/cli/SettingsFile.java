@@ -124,10 +124,6 @@ final class SettingsFile {
         return out;
     }
 
-    static String value(String where, String key, JsonNode v) {
-        return value(where, key, v, ",");
-    }
-
     /** A list becomes one argument joined by the option's own separator. */
     static String value(String where, String key, JsonNode v, String separator) {
         if (v.isArray()) {

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.prune4j.backend.cpu.CpuBackend;
-import org.prune4j.data.Dataset;
 import org.prune4j.data.ImageData;
 import org.prune4j.nn.Adam;
 import org.prune4j.nn.LearningRate;
@@ -88,19 +87,7 @@ class ConcurrentBackendTest {
     }
 
     private static ImageData data() {
-        Rng rng = new Rng(9);
-        int n = 240, f = 36;
-        float[] px = new float[n * f];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % 4;
-            for (int j = 0; j < f; j++) {
-                px[i * f + j] = (j % 4 == y[i] ? 1.5f : 0f) + rng.uniform(-0.5f, 0.5f);
-            }
-        }
-        Dataset d = new Dataset("synthetic", px, y, 1, 6, 6, 4);
-        return new ImageData(d.head(160), d.subset("val", java.util.stream.IntStream.range(160, 200).toArray()),
-                d.subset("test", java.util.stream.IntStream.range(200, 240).toArray()));
+        return org.prune4j.testing.TinyData.fourStripes();
     }
 
     private TrainResult train(int k, ImageData data) {

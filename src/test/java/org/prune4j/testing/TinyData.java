@@ -45,6 +45,27 @@ public final class TinyData {
         Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), idx(new int[] {n}, labels));
     }
 
+    /**
+     * 240 noisy 6x6 images of four classes, each lit on every fourth pixel from its own offset,
+     * split 160 / 40 / 40: learnable in a few dozen steps, with no file behind it.
+     */
+    public static org.prune4j.data.ImageData fourStripes() {
+        Rng rng = new Rng(9);
+        int n = 240, f = 36;
+        float[] px = new float[n * f];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 4;
+            for (int j = 0; j < f; j++) {
+                px[i * f + j] = (j % 4 == y[i] ? 1.5f : 0f) + rng.uniform(-0.5f, 0.5f);
+            }
+        }
+        org.prune4j.data.Dataset d = new org.prune4j.data.Dataset("synthetic", px, y, 1, 6, 6, 4);
+        return new org.prune4j.data.ImageData(d.head(160), d.subset("val",
+                java.util.stream.IntStream.range(160, 200).toArray()), d.subset("test",
+                java.util.stream.IntStream.range(200, 240).toArray()));
+    }
+
     /** An IDX file of unsigned bytes. */
     public static byte[] idx(int[] dims, byte[] values) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
