@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             DynamicSparseCommands.Rigl.class, DynamicSparseCommands.EdgePopupCommand.class,
             DynamicSparseCommands.SupermaskCommand.class, DynamicSparseCommands.BnOnly.class,
             DynamicSparseCommands.SupSupCommand.class, LayerResetCommand.class, GridCommand.class,
-            NoiseCommand.class})
+            NoiseCommand.class, WannCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

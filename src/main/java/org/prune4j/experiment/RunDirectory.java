@@ -295,7 +295,8 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    /** Writes {@code bytes} to {@code file} through a temporary sibling renamed over it, so a crash leaves the old file or the new one. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
