@@ -102,7 +102,7 @@ final class DynamicSparseCommands {
         "RigL: sparse from the first step with an ERK allocation; every --update-every iterations each layer drops "
             + "its smallest-magnitude connections and grows as many where the dense gradient is largest (computed "
             + "only on update steps), starting at zero; the share moved decays along a cosine and updates stop at "
-            + "75% of training.",
+            + "75%% of training.",
         "Evci et al., Rigging the Lottery: Making All Tickets Winners, ICML 2020.",
         "Defaults: --sparsity 0.9 --allocation erk --drop-fraction 0.3 --drop-schedule cosine --update-every 100 "
             + "--stop-at 0.75.",
@@ -119,7 +119,7 @@ final class DynamicSparseCommands {
 
     @Command(name = "edge-popup", mixinStandardHelpOptions = true, description = {
         "Edge-popup: the weights stay at a signed Kaiming constant and never train; a score per weight learns "
-            + "which connections to use (the top-k% of each layer by |score|, straight-through gradient).",
+            + "which connections to use (the top-k%% of each layer by |score|, straight-through gradient).",
         "Ramanujan et al., What's Hidden in a Randomly Weighted Neural Network?, CVPR 2020.",
         "The optimiser options (--optimizer, --lr, --lr-schedule, --weight-decay) train the scores.",
         "Example: prune4j edge-popup --sparsity 0.5 --optimizer momentum --lr 0.1 --lr-schedule cosine"})

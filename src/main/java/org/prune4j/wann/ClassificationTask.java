@@ -120,6 +120,41 @@ public final class ClassificationTask implements WannTask {
         return accuracy(net, weights, test);
     }
 
+    /**
+     * Test accuracy of the softmax probabilities averaged over the weight vectors, the class
+     * with the largest mean probability predicted (the lowest among equal ones).
+     */
+    @Override
+    public java.util.OptionalDouble ensembleScore(Network net, double[][] weightSets, long seed) {
+        int n = test.size();
+        double[] mean = new double[n * classes];
+        for (double[] w : weightSets) {
+            double[] out = net.evaluateBatch(test.x(), n, w);
+            for (int b = 0; b < n; b++) {
+                double max = Double.NEGATIVE_INFINITY, z = 0;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, out[b * classes + c]);
+                }
+                for (int c = 0; c < classes; c++) {
+                    z += Math.exp(out[b * classes + c] - max);
+                }
+                for (int c = 0; c < classes; c++) {
+                    double p = Math.exp(out[b * classes + c] - max) / z;
+                    mean[b * classes + c] += Double.isNaN(p) ? 0 : p / weightSets.length;
+                }
+            }
+        }
+        int correct = 0;
+        for (int b = 0; b < n; b++) {
+            int predicted = 0;
+            for (int c = 1; c < classes; c++) {
+                predicted = mean[b * classes + c] > mean[b * classes + predicted] ? c : predicted;
+            }
+            correct += predicted == test.labels()[b] ? 1 : 0;
+        }
+        return java.util.OptionalDouble.of(100.0 * correct / n);
+    }
+
     /** Mean softmax cross-entropy of row-major logits against labels, by log-sum-exp. */
     static double crossEntropy(double[] logits, int[] labels, int classes) {
         double sum = 0;

@@ -18,7 +18,7 @@ public record WannReport(String task, String fitnessLabel, String scoreLabel, in
         double championFitness, double[] searchWeights, double[] searchWeightScores, double[] sweepWeights,
         double[] sweepSelection, double[] sweepScores, double randomSharedMean, double randomSharedSd,
         double tunedWeight, double tunedScore, double randomWeightsMean, double randomWeightsSd, int randomDraws,
-        Map<String, Object> machine) {
+        Double ensembleScore, Map<String, Object> machine) {
 
     static final int SWEEP = 40;
     static final int RANDOM_DRAWS = 20;
@@ -37,6 +37,8 @@ public record WannReport(String task, String fitnessLabel, String scoreLabel, in
             scores[i] = task.score(net, net.shared(sweep[i]), scoreSeed);
             tuned = selection[i] > selection[tuned] ? i : tuned;
         }
+        java.util.OptionalDouble ensemble = task.ensembleScore(net,
+                Arrays.stream(search).mapToObj(net::shared).toArray(double[][]::new), scoreSeed);
         SplittableRandom rng = new SplittableRandom(s.seed() * 31 + 7);
         double[] random = new double[RANDOM_DRAWS];
         for (int d = 0; d < RANDOM_DRAWS; d++) {
@@ -49,7 +51,7 @@ public record WannReport(String task, String fitnessLabel, String scoreLabel, in
         return new WannReport(task.name(), task.fitnessLabel(), task.scoreLabel(), champion.enabledConnectionCount(),
                 champion.hiddenCount(), championFitness, search, searchScores, sweep, selection, scores,
                 WannSearch.mean(scores), sd(scores), sweep[tuned], scores[tuned], WannSearch.mean(random), sd(random),
-                RANDOM_DRAWS, machine);
+                RANDOM_DRAWS, ensemble.isPresent() ? ensemble.getAsDouble() : null, machine);
     }
 
     /** The comparison as a Markdown table. */
@@ -65,6 +67,10 @@ public record WannReport(String task, String fitnessLabel, String scoreLabel, in
                 sweepWeights.length, randomSharedMean, randomSharedSd));
         rows.add(String.format(Locale.ROOT, "| tuned shared weight (w = %.2f, chosen on selection data) | %.2f |",
                 tunedWeight, tunedScore));
+        if (ensembleScore != null) {
+            rows.add(String.format(Locale.ROOT, "| ensemble of the %d search weights (mean softmax) | %.2f |",
+                    searchWeights.length, ensembleScore));
+        }
         for (int i = 0; i < searchWeights.length; i++) {
             rows.add(String.format(Locale.ROOT, "| shared weight %+.2f | %.2f |", searchWeights[i],
                     searchWeightScores[i]));

@@ -37,4 +37,13 @@ public interface WannTask {
 
     /** The reported score of {@code net} under {@code weights} (test accuracy, or mean reward of fresh episodes). */
     double score(Network net, double[] weights, long seed);
+
+    /**
+     * The score of the network run at every weight vector at once, its outputs combined (the
+     * paper's ensemble of shared weights), where the task has a way to combine them; empty
+     * otherwise.
+     */
+    default java.util.OptionalDouble ensembleScore(Network net, double[][] weightSets, long seed) {
+        return java.util.OptionalDouble.empty();
+    }
 }

@@ -54,6 +54,20 @@ class ClassificationTaskTest {
     }
 
     @Test
+    void theEnsembleAveragesProbabilitiesNotVotes() {
+        // one example (1, 1) of class 0; the outputs are the two connections' weights. Hand-worked:
+        // (4, 0) gives p0 = 0.982 and (0, 0.2) twice gives p0 = 0.450: two of three votes go to
+        // class 1, but the mean probability of class 0 is 0.627
+        float[] x = {1, 1};
+        var split = new ClassificationTask.Split(x, new int[] {0}, 2);
+        var task = new ClassificationTask("t", split, split, split, 2, 1);
+        Network net = identity();
+        double[][] sets = {{4, 0}, {0, 0.2}, {0, 0.2}};
+        assertEquals(100.0, task.ensembleScore(net, sets, 1).getAsDouble(), 1e-12);
+        assertEquals(0.0, task.ensembleScore(net, new double[][] {{0, 0.2}, {0, 0.2}}, 1).getAsDouble(), 1e-12);
+    }
+
+    @Test
     void overflowingOutputsGetTheWorstFitnessNotNaN() {
         float[] x = {1, 0, 0, 1};
         int[] y = {0, 1};
