@@ -79,7 +79,7 @@ public final class WannCommand implements Callable<Integer> {
     Double complexityOdds;
 
     @Option(names = "--finalists", description = "Best networks of the last generation measured again to pick "
-            + "the champion (default 8).")
+            + "the champion (default 8, or the population when smaller).")
     Integer finalists;
 
     @Option(names = "--checkpoint-every", description = "Generations between checkpoints (default 8).")
@@ -144,7 +144,8 @@ public final class WannCommand implements Callable<Integer> {
                 weights == null ? d.weights() : weights, or(episodes, d.episodes()), or(batch, d.batch()),
                 or(imageSide, d.imageSide()), d.data(), or(initialDensity, d.initialDensity()), m[0], m[1], m[2], m[3],
                 or(tournament, d.tournament()), or(eliteRatio, d.eliteRatio()), or(cullRatio, d.cullRatio()),
-                or(complexityOdds, d.complexityOdds()), or(finalists, d.finalists()),
+                or(complexityOdds, d.complexityOdds()),
+                or(finalists, Math.min(d.finalists(), or(population, d.population()))),
                 or(checkpointEvery, d.checkpointEvery()));
     }
 

@@ -12,8 +12,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>The equations of motion are the Lagrangian ones for a uniform rod on a cart with viscous
  * friction {@code friction} on the cart, theta = 0 upright and positive theta leaning the rod
- * towards negative x; they are integrated by semi-implicit Euler steps of {@code dt} (position
- * from the old velocity, velocity from the old state), as the paper's environment does. The
+ * towards negative x; they are integrated by explicit Euler steps of {@code dt} (position from
+ * the old velocity, velocity from the old state's accelerations), as the paper's environment
+ * does. The
  * constants of {@link #PAPER} are that environment's.
  */
 public record CartPoleSwingUp(double gravity, double cartMass, double poleMass, double poleLength, double maxForce,

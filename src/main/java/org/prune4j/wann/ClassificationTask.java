@@ -122,35 +122,45 @@ public final class ClassificationTask implements WannTask {
 
     /**
      * Test accuracy of the softmax probabilities averaged over the weight vectors, the class
-     * with the largest mean probability predicted (the lowest among equal ones).
+     * with the largest mean probability predicted (the lowest among equal ones). A weight whose
+     * outputs for an example are not all finite abstains on it; an example on which every
+     * weight abstains counts as wrong, as {@link #accuracy} counts NaN outputs.
      */
     @Override
     public java.util.OptionalDouble ensembleScore(Network net, double[][] weightSets, long seed) {
         int n = test.size();
-        double[] mean = new double[n * classes];
+        double[] sum = new double[n * classes];
+        int[] voters = new int[n];
         for (double[] w : weightSets) {
             double[] out = net.evaluateBatch(test.x(), n, w);
             for (int b = 0; b < n; b++) {
-                double max = Double.NEGATIVE_INFINITY, z = 0;
+                double max = Double.NEGATIVE_INFINITY;
+                boolean finite = true;
                 for (int c = 0; c < classes; c++) {
-                    max = Math.max(max, out[b * classes + c]);
+                    double v = out[b * classes + c];
+                    finite &= Double.isFinite(v);
+                    max = Math.max(max, v);
                 }
+                if (!finite) {
+                    continue;
+                }
+                double z = 0;
                 for (int c = 0; c < classes; c++) {
                     z += Math.exp(out[b * classes + c] - max);
                 }
                 for (int c = 0; c < classes; c++) {
-                    double p = Math.exp(out[b * classes + c] - max) / z;
-                    mean[b * classes + c] += Double.isNaN(p) ? 0 : p / weightSets.length;
+                    sum[b * classes + c] += Math.exp(out[b * classes + c] - max) / z;
                 }
+                voters[b]++;
             }
         }
         int correct = 0;
         for (int b = 0; b < n; b++) {
             int predicted = 0;
             for (int c = 1; c < classes; c++) {
-                predicted = mean[b * classes + c] > mean[b * classes + predicted] ? c : predicted;
+                predicted = sum[b * classes + c] > sum[b * classes + predicted] ? c : predicted;
             }
-            correct += predicted == test.labels()[b] ? 1 : 0;
+            correct += voters[b] > 0 && predicted == test.labels()[b] ? 1 : 0;
         }
         return java.util.OptionalDouble.of(100.0 * correct / n);
     }

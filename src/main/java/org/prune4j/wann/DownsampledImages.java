@@ -7,8 +7,8 @@ import org.prune4j.data.ImageData;
 /**
  * Image data as a {@link ClassificationTask} with fewer inputs: each image is shrunk by
  * averaging square blocks of pixels, e.g. 28x28 Fashion-MNIST to 14x14 (196 inputs) or 7x7, and
- * its pixels are put back on [0, 1] (black 0, white 1), as the WANN paper fed MNIST shrunk to
- * 16x16. The [0, 1] scale matters here: with one shared weight, a standardised image's
+ * the training pixels' range is mapped onto [0, 1] (black 0, white 1; validation and test
+ * pixels may fall slightly outside), as the WANN paper fed MNIST shrunk to 16x16. The [0, 1] scale matters here: with one shared weight, a standardised image's
  * negative background would add the same large constant to every node it feeds.
  */
 public final class DownsampledImages {

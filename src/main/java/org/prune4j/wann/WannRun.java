@@ -36,9 +36,22 @@ public final class WannRun {
 
     /** The task the settings name: the paper's swing-up, or Fashion-MNIST shrunk as the settings say. */
     public static WannTask task(WannSettings s) {
-        return s.task().equals("swingup") ? new SwingUpTask(CartPoleSwingUp.PAPER, s.episodes(), 16)
-                : DownsampledImages.load(Path.of(s.data()), s.imageSide(), 5000, s.batch(), s.seed());
+        if (s.task().equals("swingup")) {
+            return new SwingUpTask(CartPoleSwingUp.PAPER, s.episodes(), 16);
+        }
+        try {
+            return DownsampledImages.load(Path.of(s.data()), s.imageSide(), VALIDATION, s.batch(), s.seed());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("validation size")) {
+                throw new IllegalArgumentException("wann holds out " + VALIDATION + " training images to choose the "
+                        + "tuned weight, and " + s.data() + " has too few: " + e.getMessage(), e);
+            }
+            throw e;
+        }
     }
+
+    /** Training images held out to choose the tuned shared weight. */
+    static final int VALIDATION = 5000;
 
     public static Path folder(Path out, WannSettings s) {
         try {

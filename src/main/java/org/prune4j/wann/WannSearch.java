@@ -49,8 +49,8 @@ public final class WannSearch {
     private final Consumer<String> log;
 
     public WannSearch(WannSettings settings, WannTask task, int threads, Consumer<String> log) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        if (threads < 1 || threads > 32767) {
+            throw new IllegalArgumentException("--threads must be between 1 and 32767, got " + threads);
         }
         this.settings = settings;
         this.task = task;
@@ -195,7 +195,9 @@ public final class WannSearch {
         }
         double[] sorted = means.clone();
         Arrays.sort(sorted);
-        return new Generation(g, means[best], bestMax, sorted[sorted.length / 2],
+        int mid = sorted.length / 2;
+        double median = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return new Generation(g, means[best], bestMax, median,
                 population.get(best).enabledConnectionCount(), population.get(best).hiddenCount(),
                 conns / population.size(), seconds);
     }
@@ -237,9 +239,26 @@ public final class WannSearch {
                     + c.settings() + "\n  given: " + settings + "\nresume with the saved settings or use another "
                     + "--out");
         }
-        if (c.population().size() != settings.population()) {
-            throw new CorruptCheckpointException(file, "holds " + c.population().size() + " networks, not "
-                    + settings.population() + "; delete the folder to start over");
+        String problem = null;
+        if (c.population() == null || c.history() == null) {
+            problem = "has no population or history";
+        } else if (c.population().size() != settings.population()) {
+            problem = "holds " + c.population().size() + " networks, not " + settings.population();
+        } else if (c.next() < 0 || c.next() > settings.generations() || c.history().size() != c.next()) {
+            problem = "is at generation " + c.next() + " with " + c.history().size() + " generations of history, of "
+                    + settings.generations();
+        } else if ((c.champion() == null) != (c.next() < settings.generations())) {
+            problem = c.champion() == null ? "has finished without a champion" : "has a champion before its end";
+        } else {
+            int maxNode = c.population().stream().mapToInt(Genome::maxNodeId).max().orElse(-1);
+            int maxInnovation = c.population().stream().mapToInt(Genome::maxInnovation).max().orElse(-1);
+            if (c.nextNode() <= maxNode || c.nextInnovation() <= maxInnovation) {
+                problem = "has counters (" + c.nextNode() + ", " + c.nextInnovation() + ") at or below ids its "
+                        + "networks use (" + maxNode + ", " + maxInnovation + ")";
+            }
+        }
+        if (problem != null) {
+            throw new CorruptCheckpointException(file, problem + "; delete the folder to start over");
         }
         return c;
     }

@@ -58,11 +58,15 @@ public record WannSettings(String task, int population, int generations, long se
         require(initialDensity > 0 && initialDensity <= 1, "--initial-density must be in (0, 1], got "
                 + initialDensity);
         new Mutator(addConnection, addNode, enable, changeActivation, List.of(Activation.values()));
+        require(addConnection + addNode > 0, "--mutations: add-connection or add-node needs a positive weight; the "
+                + "first networks have no hidden nodes to change, so without them the search cannot grow");
         require(tournament >= 1, "--tournament must be at least 1, got " + tournament);
         require(eliteRatio >= 0 && eliteRatio < 1, "--elite-ratio must be in [0, 1), got " + eliteRatio);
         require(cullRatio >= 0 && cullRatio < 1, "--cull-ratio must be in [0, 1), got " + cullRatio);
-        require(population - (int) Math.floor(cullRatio * population) >= 2,
-                "--cull-ratio " + cullRatio + " leaves fewer than two parents of " + population);
+        int parents = population - (int) Math.floor(cullRatio * population);
+        require(parents >= 2, "--cull-ratio " + cullRatio + " leaves fewer than two parents of " + population);
+        require(tournament <= parents, "--tournament " + tournament + " is larger than the " + parents
+                + " networks allowed to breed (population less the culled share)");
         require(complexityOdds >= 0 && complexityOdds <= 1, "--complexity-odds must be in [0, 1], got "
                 + complexityOdds);
         require(finalists >= 1 && finalists <= population, "--finalists must be between 1 and the population "
@@ -80,6 +84,12 @@ public record WannSettings(String task, int population, int generations, long se
     public static WannSettings images(String data, long seed) {
         return new WannSettings("fashion-mnist", 128, 512, seed, PAPER_WEIGHTS, 3, 1000, 14, data, 0.05, 0.20, 0.25,
                 0.05, 0.50, 8, 0.2, 0.2, 0.8, 8, 8);
+    }
+
+    /** A copy: the values are part of the run's identity. */
+    @Override
+    public double[] weights() {
+        return weights.clone();
     }
 
     public Mutator mutator(WannTask t) {

@@ -66,14 +66,17 @@ class CartPoleSwingUpTest {
 
     @Test
     void anEpisodeEndsWhenTheCartLeavesTheTrack() {
-        // a network whose output is always +1 (tanh of bias times 100) pushes the cart off the track
+        // a linear output of 100 x bias, clipped to a push of +1, drives the cart off the track
         Genome g = Genome.initial(5, 1, Activation.LINEAR, 0, new SplittableRandom(1));
         java.util.List<ConnectionGene> conns = new java.util.ArrayList<>(g.connections());
         conns.set(5, new ConnectionGene(5, 5, 6, true));
         Network net = new Network(new Genome(g.nodes(), conns));
         var s = new CartPoleSwingUp.State(0, 0, Math.PI, 0);
         double reward = P.episode(net, net.shared(100), s);
+        // it stops on the first step past the edge: no further than one step's travel beyond it
         assertEquals(true, s.x > P.trackHalfWidth());
-        assertEquals(true, reward < 100, "the episode ran on after leaving the track: reward " + reward);
+        assertEquals(true, s.x <= P.trackHalfWidth() + s.xDot * P.dt() + 1e-12,
+                "the episode ran on after leaving the track: x = " + s.x);
+        assertEquals(true, reward < 100, "reward " + reward);
     }
 }

@@ -47,6 +47,17 @@ class ParetoRankTest {
     }
 
     @Test
+    void interiorPointsRankByCrowdingDistance() {
+        // one front; hand-worked distances (ranges 4 and 4): (1, 3.5) has 3/4 + 3/4 = 1.5,
+        // (3, 1) has 3/4 + 3.5/4 = 1.625, so (3, 1) comes right after the two extremes
+        double[][] obj = {{1, 3.5}, {0, 4}, {3, 1}, {4, 0}};
+        int[] order = ParetoRank.order(obj);
+        assertEquals(java.util.Set.of(1, 3), java.util.Set.of(order[0], order[1]));
+        assertEquals(2, order[2]);
+        assertEquals(0, order[3]);
+    }
+
+    @Test
     void extremesOfAFrontComeBeforeItsInterior() {
         double[][] obj = {{2, 2}, {1, 3}, {3, 1}, {0, 4}, {4, 0}};
         int[] order = ParetoRank.order(obj);

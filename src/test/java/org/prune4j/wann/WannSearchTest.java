@@ -96,6 +96,30 @@ class WannSearchTest {
     }
 
     @Test
+    void aDamagedCheckpointIsNamedNotFollowed() throws Exception {
+        WannTask task = new SwingUpTask(SHORT, 2, 2);
+        WannSettings s = settings(5, 0.1);
+        assertThrows(IllegalStateException.class,
+                () -> new WannSearch(s, new Crashing(task, 12 * 2 + 1, new AtomicInteger()), 1, m -> { }).run(dir));
+        Path file = dir.resolve(WannSearch.CHECKPOINT);
+        String json = java.nio.file.Files.readString(file);
+        java.nio.file.Files.writeString(file, json.replaceFirst("\"nextNode\" : \\d+", "\"nextNode\" : 0"));
+        var e = assertThrows(org.prune4j.experiment.CorruptCheckpointException.class,
+                () -> new WannSearch(s, task, 1, m -> { }).run(dir));
+        assertTrue(e.getMessage().contains("at or below ids its networks use"), e.getMessage());
+    }
+
+    @Test
+    void settingsThatCannotSearchAreRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new WannSettings("swingup", 12, 5, 7,
+                WannSettings.PAPER_WEIGHTS, 2, 1000, 14, null, 0.5, 0, 0, 0.5, 0.5, 3, 0.1, 0.2, 0.8, 4, 2));
+        assertTrue(e.getMessage().contains("add-connection or add-node"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new WannSettings("swingup", 12, 5, 7,
+                WannSettings.PAPER_WEIGHTS, 2, 1000, 14, null, 0.5, 0.2, 0.25, 0.05, 0.5, 11, 0.1, 0.2, 0.8, 4, 2));
+        assertTrue(e.getMessage().contains("--tournament 11 is larger than the 10 networks"), e.getMessage());
+    }
+
+    @Test
     void theBestMeanNeverFallsAndTheChampionBeatsChance() {
         // three inputs, three classes, the label is the largest input: chance is 33%
         SplittableRandom rng = new SplittableRandom(3);
