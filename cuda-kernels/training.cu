@@ -41,16 +41,19 @@ P4J_KERNEL void p4j_apply_mask(long long n, const unsigned* __restrict__ bits, f
   }
 }
 
-// values[p] = dense[pos[p]], pos the row-major index of stored entry p.
+// values[p] = dense[pos[p]], pos the row-major index of stored entry p; -1 marks the padding
+// of an edge block (block-sparse weights), which holds 0.
 P4J_KERNEL void p4j_gather_values(int nnz, const int* __restrict__ pos, const float* __restrict__ dense,
                                   float* __restrict__ values) {
-  P4J_TRAIN_FOR(p, nnz) { values[p] = dense[pos[p]]; }
+  P4J_TRAIN_FOR(p, nnz) { values[p] = pos[p] >= 0 ? dense[pos[p]] : 0.f; }
 }
 
-// dense[pos[p]] = values[p]; the host zero-fills dense first.
+// dense[pos[p]] = values[p], padding (-1) skipped; the host zero-fills dense first.
 P4J_KERNEL void p4j_scatter_values(int nnz, const int* __restrict__ pos, const float* __restrict__ values,
                                    float* __restrict__ dense) {
-  P4J_TRAIN_FOR(p, nnz) { dense[pos[p]] = values[p]; }
+  P4J_TRAIN_FOR(p, nnz) {
+    if (pos[p] >= 0) dense[pos[p]] = values[p];
+  }
 }
 
 // dst[q] = src[perm[q]]: the stored values in column order, for the input-gradient product.

@@ -15,6 +15,7 @@ import org.prune4j.TestMasks;
 import org.prune4j.TestMasks.Kind;
 import org.prune4j.backend.cpu.CpuBackend;
 import org.prune4j.backend.cpu.JavaGemm;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
@@ -67,23 +68,34 @@ class GpuTrainingOpsTest {
 
     static List<Object[]> sparseCases() {
         List<Object[]> out = new ArrayList<>();
+        BlockShape[] blocks = {BlockShape.NONE, new BlockShape(4, 4), new BlockShape(8, 4), new BlockShape(16, 16)};
         for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 5}, {64, 100, 60}, {200, 150, 256}}) {
             for (Kind k : Kind.values()) {
-                out.add(new Object[] {s[0], s[1], s[2], k});
+                for (BlockShape b : blocks) {
+                    out.add(new Object[] {s[0], s[1], s[2], k, b});
+                }
             }
         }
         return out;
     }
 
-    @ParameterizedTest(name = "{0}x{1} batch {2} {3}")
+    /**
+     * CSR patterns and patterns of whole blocks (edge blocks overhanging where the blocks do not
+     * divide the matrix): the GPU must store the same values in the same order as the CPU and
+     * compute the same products and gradients, zero at block padding included.
+     */
+    @ParameterizedTest(name = "{0}x{1} batch {2} {3} blocks {4}")
     @MethodSource("sparseCases")
-    void sparseTrainingProductsMatchTheCpu(int rows, int cols, int batch, Kind kind) {
+    void sparseTrainingProductsMatchTheCpu(int rows, int cols, int batch, Kind kind, BlockShape blocks) {
         Backend g = gpu();
-        Mask mask = TestMasks.unstructured(rows, cols, kind, rng);
+        Mask mask = blocks.equals(BlockShape.NONE) ? TestMasks.unstructured(rows, cols, kind, rng)
+                : TestMasks.blocks(rows, cols, blocks.rows(), blocks.cols(), kind, rng);
         CsrMatrix pattern = CsrMatrix.pattern(mask);
         Tensor w = mask.apply(Tensor.uniform(rng, -1, 1, rows, cols));
         Tensor x = Tensor.uniform(rng, -1, 1, batch, cols), dy = Tensor.uniform(rng, -1, 1, batch, rows);
-        SparseWeight sc = cpu.prepareSparse(pattern), sg = g.prepareSparse(pattern);
+        SparseWeight sc = cpu.prepareSparse(pattern, blocks), sg = g.prepareSparse(pattern, blocks);
+        assertEquals(sc.blocks(), sg.blocks(), "both backends run whole blocks of four and more on block kernels");
+        assertEquals(sc.nnz(), sg.nnz(), "stored values, block padding included");
         Tensor vc = Tensor.zeros(sc.nnz()), vg = nan(g, sg.nnz());
         cpu.gatherValues(sc, w, vc);
         g.gatherValues(sg, dev(g, w), vg);

@@ -2,13 +2,14 @@ package org.prune4j.backend.cpu;
 
 import java.util.Arrays;
 import org.prune4j.backend.SparseWeight;
+import org.prune4j.sparse.BlockIndex;
 import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 
 /**
- * A pattern of whole blocks for training on the CPU: the block rows (BSR) for the forward
- * product and the weight gradient, and the block columns, each block named by its index in the
- * block-row order, for the input gradient. Values are stored block by block, row-major inside
+ * A pattern of whole blocks for training on the CPU, indexed as {@link BlockIndex} describes:
+ * the block rows (BSR) for the forward product and the weight gradient, and the block columns,
+ * each block named by its index in the block-row order, for the input gradient. Values are stored block by block, row-major inside
  * a block, so block {@code p} holds entries {@code p * br * bc ..}; where an edge block
  * overhangs the matrix its missing entries are padding that the kernels keep at zero (their
  * gradient is written as zero, so no optimiser moves them). Built once per mask, with scratch
@@ -38,57 +39,18 @@ final class CpuBlockWeight implements SparseWeight {
     }
 
     CpuBlockWeight(CsrMatrix pattern, BlockShape blocks) {
-        rows = pattern.rows();
-        cols = pattern.cols();
-        br = blocks.rows();
-        bc = blocks.cols();
-        gridRows = (rows + br - 1) / br;
-        gridCols = (cols + bc - 1) / bc;
-        int[] rp = pattern.rowPtr(), ci = pattern.colIdx();
-        blockRowPtr = new int[gridRows + 1];
-        int[] counts = new int[gridCols];
-        int[] found = new int[Math.multiplyExact(gridRows, gridCols)];
-        int blocksSoFar = 0;
-        for (int bi = 0; bi < gridRows; bi++) {
-            Arrays.fill(counts, 0);
-            int r1 = Math.min(rows, (bi + 1) * br);
-            for (int r = bi * br; r < r1; r++) {
-                for (int p = rp[r]; p < rp[r + 1]; p++) {
-                    counts[ci[p] / bc]++;
-                }
-            }
-            for (int bj = 0; bj < gridCols; bj++) {
-                if (counts[bj] == 0) {
-                    continue;
-                }
-                int area = (r1 - bi * br) * (Math.min(cols, (bj + 1) * bc) - bj * bc);
-                if (counts[bj] != area) {
-                    throw new IllegalArgumentException("the pattern is not made of whole " + blocks + " blocks: block ("
-                            + bi + ", " + bj + ") keeps " + counts[bj] + " of its " + area
-                            + " entries; prepare it as CSR (BlockShape.NONE)");
-                }
-                found[blocksSoFar++] = bj;
-            }
-            blockRowPtr[bi + 1] = blocksSoFar;
-        }
-        blockColIdx = Arrays.copyOf(found, blocksSoFar);
-        blockColPtr = new int[gridCols + 1];
-        for (int bj : blockColIdx) {
-            blockColPtr[bj + 1]++;
-        }
-        for (int bj = 0; bj < gridCols; bj++) {
-            blockColPtr[bj + 1] += blockColPtr[bj];
-        }
-        colBlockRow = new int[blocksSoFar];
-        colBlock = new int[blocksSoFar];
-        int[] next = Arrays.copyOf(blockColPtr, gridCols);
-        for (int bi = 0; bi < gridRows; bi++) {
-            for (int p = blockRowPtr[bi]; p < blockRowPtr[bi + 1]; p++) {
-                int q = next[blockColIdx[p]]++;
-                colBlockRow[q] = bi;
-                colBlock[q] = p;
-            }
-        }
+        BlockIndex ix = new BlockIndex(pattern, blocks);
+        rows = ix.rows;
+        cols = ix.cols;
+        br = ix.br;
+        bc = ix.bc;
+        gridRows = ix.gridRows;
+        gridCols = ix.gridCols;
+        blockRowPtr = ix.blockRowPtr;
+        blockColIdx = ix.blockColIdx;
+        blockColPtr = ix.blockColPtr;
+        colBlockRow = ix.colBlockRow;
+        colBlock = ix.colBlock;
     }
 
     int blockCount() {

@@ -23,8 +23,7 @@ final class CudaSparseWeight implements SparseWeight {
     final DeviceBuffer colOrder;
     final DeviceBuffer perm;
     final DeviceBuffer pos;
-    private final CudaDevice device;
-    private DeviceBuffer[] scratch = new DeviceBuffer[5];
+    private final DeviceScratch scratch;
 
     /** Scratch slots: x^T, y^T (or dy^T), dx^T, values in column order, spare. */
     static final int XT = 0;
@@ -33,8 +32,8 @@ final class CudaSparseWeight implements SparseWeight {
     static final int COLUMN_VALUES = 3;
 
     CudaSparseWeight(CudaDevice device, CsrMatrix pattern, String backend) {
-        this.device = device;
         this.backend = backend;
+        this.scratch = new DeviceScratch(device, 5);
         rows = pattern.rows();
         cols = pattern.cols();
         nnz = pattern.nnz();
@@ -81,15 +80,7 @@ final class CudaSparseWeight implements SparseWeight {
 
     /** Scratch buffer {@code slot} of at least {@code floats} values, kept for the next step. */
     DeviceBuffer scratch(int slot, long floats) {
-        DeviceBuffer b = scratch[slot];
-        if (b == null || b.bytes < 4L * Math.max(1, floats)) {
-            if (b != null) {
-                b.close();
-            }
-            b = device.allocate(floats);
-            scratch[slot] = b;
-        }
-        return b;
+        return scratch.get(slot, floats);
     }
 
     @Override
@@ -115,8 +106,7 @@ final class CudaSparseWeight implements SparseWeight {
     @Override
     public void close() {
         CudaBackend.closeAll(new DeviceBuffer[] {rowPtr, colIdx, rowOrder, colPtr, rowIdx, colOrder, perm, pos});
-        CudaBackend.closeAll(scratch);
-        scratch = new DeviceBuffer[5];
+        scratch.close();
     }
 
     static CudaSparseWeight of(SparseWeight w, String op) {

@@ -10,6 +10,7 @@ import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.TrainingShapes;
 import org.prune4j.backend.TransferCounter;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Device;
@@ -142,9 +143,29 @@ abstract class CudaTrainingOps implements Backend {
         return new CudaSparseWeight(device, pattern, name());
     }
 
+    /**
+     * A pattern of whole blocks (both sides 4 to 32) runs on the block kernels of
+     * {@code bsr_training.cu}; smaller blocks run as CSR, as on the CPU.
+     */
+    @Override
+    public synchronized SparseWeight prepareSparse(CsrMatrix pattern, BlockShape blocks) {
+        if (!CudaBlockWeight.runs(blocks)) {
+            return prepareSparse(pattern);
+        }
+        device.makeCurrent();
+        return new CudaBlockWeight(device, pattern, blocks, name());
+    }
+
     @Override
     public synchronized void sparseForward(SparseWeight w, Tensor values, Tensor x, Tensor y, ActivationLayout layout) {
         int n = TrainingShapes.sparseForward(w, values, x, y, layout);
+        if (w instanceof CudaBlockWeight b) {
+            try (DeviceOperands ops = operands()) {
+                CudaBlockProducts.forward(device, b, ops.in(values), ops.in(x), ops.out(y), n, layout);
+                ops.finish();
+            }
+            return;
+        }
         CudaSparseWeight c = CudaSparseWeight.of(w, "sparseForward");
         try (DeviceOperands ops = operands()) {
             if (layout == ActivationLayout.FEATURE_MAJOR) {
@@ -164,6 +185,14 @@ abstract class CudaTrainingOps implements Backend {
     public synchronized void sparseBackward(SparseWeight w, Tensor values, Tensor dy, Tensor x, Tensor dx,
             Tensor dvalues, ActivationLayout layout) {
         int n = TrainingShapes.sparseBackward(w, values, dy, x, dx, dvalues, layout);
+        if (w instanceof CudaBlockWeight b) {
+            try (DeviceOperands ops = operands()) {
+                CudaBlockProducts.backward(device, b, ops.in(values), ops.in(dy), ops.in(x),
+                        dx == null ? null : ops.out(dx), ops.out(dvalues), n, layout);
+                ops.finish();
+            }
+            return;
+        }
         CudaSparseWeight c = CudaSparseWeight.of(w, "sparseBackward");
         boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
         try (DeviceOperands ops = operands()) {
@@ -220,9 +249,9 @@ abstract class CudaTrainingOps implements Backend {
     @Override
     public synchronized void gatherValues(SparseWeight w, Tensor dense, Tensor values) {
         TrainingShapes.gatherScatter(w, dense, values, "gatherValues");
-        CudaSparseWeight c = CudaSparseWeight.of(w, "gatherValues");
+        DeviceBuffer pos = positions(w, "gatherValues");
         try (DeviceOperands ops = operands()) {
-            ew("p4j_gather_values", c.nnz, c.nnz, c.pos, ops.in(dense), ops.out(values));
+            ew("p4j_gather_values", w.nnz(), w.nnz(), pos, ops.in(dense), ops.out(values));
             ops.finish();
         }
     }
@@ -230,13 +259,18 @@ abstract class CudaTrainingOps implements Backend {
     @Override
     public synchronized void scatterValues(SparseWeight w, Tensor values, Tensor dense) {
         TrainingShapes.gatherScatter(w, dense, values, "scatterValues");
-        CudaSparseWeight c = CudaSparseWeight.of(w, "scatterValues");
+        DeviceBuffer pos = positions(w, "scatterValues");
         try (DeviceOperands ops = operands()) {
             DeviceBuffer d = ops.out(dense);
             device.zero(d, 4L * dense.size());
-            ew("p4j_scatter_values", c.nnz, c.nnz, c.pos, ops.in(values), d);
+            ew("p4j_scatter_values", w.nnz(), w.nnz(), pos, ops.in(values), d);
             ops.finish();
         }
+    }
+
+    /** Each stored value's dense position (-1 at block padding), from either kind of prepared weight. */
+    private static DeviceBuffer positions(SparseWeight w, String op) {
+        return w instanceof CudaBlockWeight b ? b.pos : CudaSparseWeight.of(w, op).pos;
     }
 
     // ---- convolution and pooling ----------------------------------------------------------

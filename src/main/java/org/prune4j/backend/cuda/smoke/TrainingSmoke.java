@@ -8,14 +8,15 @@ import org.prune4j.backend.Backends;
 import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.cuda.CudaBackend;
+import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 
 /**
- * Smoke cases of the training kernels ({@code cuda-kernels/training.cu}, and the CSR SpMM and
- * SDDMM as sparse training drives them): each runs once on tensors resident on the GPU and is
+ * Smoke cases of the training kernels ({@code cuda-kernels/training.cu}, the CSR SpMM and
+ * SDDMM as sparse training drives them, and the block kernels of {@code bsr_training.cu}): each runs once on tensors resident on the GPU and is
  * compared with the CPU backend on the same inputs (the CPU ops have their own independent
  * reference tests). Outputs start as NaN, so an element a kernel never writes fails.
  */
@@ -44,6 +45,23 @@ final class TrainingSmoke {
             b.fill(t, Float.NaN);
             return t;
         }
+    }
+
+    /** Whole {@code br x bc} blocks kept with probability {@code density}; edge blocks cut by the matrix's edge. */
+    private static Mask blockMask(int rows, int cols, int br, int bc, double density, Rng rng) {
+        boolean[] keep = new boolean[rows * cols];
+        for (int bi = 0; bi * br < rows; bi++) {
+            for (int bj = 0; bj * bc < cols; bj++) {
+                if (rng.nextBoolean(density)) {
+                    for (int r = bi * br; r < Math.min(rows, (bi + 1) * br); r++) {
+                        for (int col = bj * bc; col < Math.min(cols, (bj + 1) * bc); col++) {
+                            keep[r * cols + col] = true;
+                        }
+                    }
+                }
+            }
+        }
+        return Mask.of(rows, cols, keep);
     }
 
     static List<SmokeCase> cases(Rng rng) {
@@ -86,6 +104,39 @@ final class TrainingSmoke {
             }));
             c.add(compare("p4j_sddmm_f32(sparse training)" + tag, List.of(m, x, dy), (b, in) -> {
                 SparseWeight w = b.prepareSparse(CsrMatrix.pattern(mask));
+                Tensor values = in.nan(w.nnz()), g = in.nan(w.nnz());
+                b.gatherValues(w, in.get(0), values);
+                b.sparseBackward(w, values, in.get(2), in.get(1), null, g, layout);
+                w.close();
+                return g;
+            }));
+        }
+        // a pattern of whole 8x4 blocks, edge blocks overhanging (37 x 61): the block kernels
+        Mask blockMask = blockMask(37, 61, 8, 4, 0.4, rng);
+        BlockShape blocks = new BlockShape(8, 4);
+        for (ActivationLayout layout : ActivationLayout.values()) {
+            boolean bm = layout == ActivationLayout.BATCH_MAJOR;
+            Tensor x = bm ? Tensor.uniform(rng, -1, 1, 70, 61) : Tensor.uniform(rng, -1, 1, 61, 70);
+            Tensor dy = bm ? Tensor.uniform(rng, -1, 1, 70, 37) : Tensor.uniform(rng, -1, 1, 37, 70);
+            String tag = bm ? "(batch-major)" : "(feature-major)";
+            c.add(compare("p4j_bsr_forward_f32" + tag, List.of(m, x), (b, in) -> {
+                SparseWeight w = b.prepareSparse(CsrMatrix.pattern(blockMask), blocks);
+                Tensor values = in.nan(w.nnz()), y = bm ? in.nan(70, 37) : in.nan(37, 70);
+                b.gatherValues(w, in.get(0), values);
+                b.sparseForward(w, values, in.get(1), y, layout);
+                w.close();
+                return y;
+            }));
+            c.add(compare("p4j_bsr_input_grad_f32" + tag, List.of(m, x, dy), (b, in) -> {
+                SparseWeight w = b.prepareSparse(CsrMatrix.pattern(blockMask), blocks);
+                Tensor values = in.nan(w.nnz()), dx = bm ? in.nan(70, 61) : in.nan(61, 70);
+                b.gatherValues(w, in.get(0), values);
+                b.sparseBackward(w, values, in.get(2), in.get(1), dx, in.nan(w.nnz()), layout);
+                w.close();
+                return dx;
+            }));
+            c.add(compare("p4j_bsr_weight_grad_f32" + tag, List.of(m, x, dy), (b, in) -> {
+                SparseWeight w = b.prepareSparse(CsrMatrix.pattern(blockMask), blocks);
                 Tensor values = in.nan(w.nnz()), g = in.nan(w.nnz());
                 b.gatherValues(w, in.get(0), values);
                 b.sparseBackward(w, values, in.get(2), in.get(1), null, g, layout);
