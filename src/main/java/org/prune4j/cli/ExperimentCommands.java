@@ -64,18 +64,23 @@ final class ExperimentCommands {
 
     /** --seeds N means seeds 1..N; a list of two or more means those seeds; none means one run. */
     static List<Long> seeds(TrainingOptions o) {
-        if (o.seeds == null) {
+        return seeds(o.seeds, o.seed != null);
+    }
+
+    /** The seeds of {@code --seeds} as given ({@code null} when absent), refusing it next to {@code --seed}. */
+    static List<Long> seeds(List<Long> given, boolean seedGiven) {
+        if (given == null) {
             return List.of();
         }
-        if (o.seed != null) {
+        if (seedGiven) {
             throw new IllegalArgumentException("--seed and --seeds both given; --seeds 3 runs seeds 1, 2 and 3, and "
                     + "--seeds 4,7 runs those two: pass one of them");
         }
-        List<Long> list = o.seeds.size() == 1 ? java.util.stream.LongStream.rangeClosed(1, o.seeds.get(0)).boxed()
-                .toList() : List.copyOf(o.seeds);
+        List<Long> list = given.size() == 1 ? java.util.stream.LongStream.rangeClosed(1, given.get(0)).boxed()
+                .toList() : List.copyOf(given);
         if (list.size() < 2 || list.stream().distinct().count() != list.size()) {
             throw new IllegalArgumentException("--seeds takes a count of at least 2 or a list of distinct seeds, got "
-                    + o.seeds + "; for one run use --seed");
+                    + given + "; for one run use --seed");
         }
         return list;
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.prune4j.data.ImageData;
 import org.prune4j.wann.WannReport;
 import org.prune4j.wann.WannRun;
+import org.prune4j.wann.WannSeeds;
 import org.prune4j.wann.WannSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +40,13 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--generations", description = "Generations (default 1024 swing-up, 512 images).")
     Integer generations;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed (default 1).")
+    Long seed;
+
+    @Option(names = "--seeds", split = ",", description = "Replicates: N searches seeded 1..N, or the seeds listed "
+            + "(e.g. 4,7), each its own resumable run, pooled into mean and standard deviation per column in "
+            + "<out>/<first run>-seeds/comparison.md.")
+    List<Long> seeds;
 
     @Option(names = "--weights", split = ",", description = "Shared weight values each network is evaluated at "
             + "(default the paper's -2,-1,-0.5,0.5,1,2).")
@@ -111,8 +117,22 @@ public final class WannCommand implements Callable<Integer> {
         }
         WannRun.Mode mode = resume ? WannRun.Mode.RESUME
                 : resumeOrStart ? WannRun.Mode.RESUME_OR_START : WannRun.Mode.START;
-        WannReport r = WannRun.run(out, s, mode, workers, ExperimentCommands::log);
-        System.out.print(r.markdown());
+        List<Long> replicates = ExperimentCommands.seeds(seeds, seed != null);
+        if (replicates.isEmpty()) {
+            WannReport r = WannRun.run(out, s, mode, workers, ExperimentCommands::log);
+            System.out.print(r.markdown());
+            return 0;
+        }
+        List<WannReport> reports = new ArrayList<>();
+        for (long sd : replicates) {
+            ExperimentCommands.log("replicate: seed " + sd + " (" + (reports.size() + 1) + " of " + replicates.size()
+                    + ")");
+            reports.add(WannRun.run(out, s.withSeed(sd), mode, workers, ExperimentCommands::log));
+        }
+        Path pooled = out.resolve(WannRun.folder(out, s.withSeed(replicates.getFirst())).getFileName() + "-seeds");
+        Path md = WannSeeds.write(pooled, s.task(), reports.getFirst().scoreLabel(), replicates, reports);
+        System.out.print(WannSeeds.markdown(replicates, reports));
+        ExperimentCommands.log("replicates pooled in " + md);
         return 0;
     }
 
@@ -136,11 +156,12 @@ public final class WannCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mutations takes four odds (add-connection, add-node, enable, "
                     + "change-activation), got " + mutations.length);
         }
-        WannSettings d = images ? WannSettings.images((data == null ? ImageData.FASHION_MNIST : data).toString(), seed)
-                : WannSettings.swingUp(seed);
+        long first = seed == null ? 1 : seed;
+        WannSettings d = images ? WannSettings.images((data == null ? ImageData.FASHION_MNIST : data).toString(),
+                first) : WannSettings.swingUp(first);
         double[] m = mutations == null ? new double[] {d.addConnection(), d.addNode(), d.enable(),
             d.changeActivation()} : mutations;
-        return new WannSettings(d.task(), or(population, d.population()), or(generations, d.generations()), seed,
+        return new WannSettings(d.task(), or(population, d.population()), or(generations, d.generations()), first,
                 weights == null ? d.weights() : weights, or(episodes, d.episodes()), or(batch, d.batch()),
                 or(imageSide, d.imageSide()), d.data(), or(initialDensity, d.initialDensity()), m[0], m[1], m[2], m[3],
                 or(tournament, d.tournament()), or(eliteRatio, d.eliteRatio()), or(cullRatio, d.cullRatio()),

@@ -86,6 +86,13 @@ public record WannSettings(String task, int population, int generations, long se
                 0.05, 0.50, 8, 0.2, 0.2, 0.8, 8, 8);
     }
 
+    /** The same search with another seed: a replicate, in a run folder of its own. */
+    public WannSettings withSeed(long newSeed) {
+        return new WannSettings(task, population, generations, newSeed, weights, episodes, batch, imageSide, data,
+                initialDensity, addConnection, addNode, enable, changeActivation, tournament, eliteRatio, cullRatio,
+                complexityOdds, finalists, checkpointEvery);
+    }
+
     /** A copy: the values are part of the run's identity. */
     @Override
     public double[] weights() {

@@ -60,6 +60,32 @@ class WannCliTest {
         assertEquals(res.get("sweepScores"), res2.get("sweepScores"));
     }
 
+    @Test
+    void replicatesArePooledPerColumn() throws Exception {
+        String out = dir.resolve("runs").toString();
+        CliRun r = CliRun.of("wann", "--task", "swingup", "--seeds", "2", "--generations", "2", "--population", "8",
+                "--episodes", "1", "--threads", "1", "--out", out);
+        assertEquals(0, r.code(), r.err());
+        java.util.List<Path> runs;
+        try (Stream<Path> s = Files.list(Path.of(out))) {
+            runs = s.filter(p -> p.getFileName().toString().startsWith("wann-swingup-")).sorted().toList();
+        }
+        Path pooled = runs.stream().filter(p -> p.getFileName().toString().endsWith("-seeds")).findFirst()
+                .orElseThrow();
+        double sum = 0;
+        int n = 0;
+        for (Path run : runs) {
+            if (!run.equals(pooled)) {
+                sum += Json.PRETTY.readTree(run.resolve("results.json").toFile()).get("tunedScore").asDouble();
+                n++;
+            }
+        }
+        assertEquals(2, n);
+        String md = Files.readString(pooled.resolve("comparison.md"));
+        String mean = String.format(java.util.Locale.ROOT, "%.2f ±", sum / 2);
+        assertTrue(md.contains("| mean ± sd over 2 seeds |") && md.contains(mean), mean + " not in\n" + md);
+    }
+
     private static void refused(String fragment, String... args) {
         CliRun r = CliRun.of(args);
         assertNotEquals(0, r.code());
@@ -76,6 +102,7 @@ class WannCliTest {
         refused("--population must be at least 4", "wann", "--population", "2", "--out", out);
         refused("--mutations takes four odds", "wann", "--mutations", "1,2", "--out", out);
         refused("has no checkpoint of this search", "wann", "--resume", "--out", out);
+        refused("--seed and --seeds both given", "wann", "--seed", "3", "--seeds", "2", "--out", out);
         refused("no such folder", "wann", "--task", "fashion-mnist", "--data", dir.resolve("nothing").toString(),
                 "--out", out);
     }
