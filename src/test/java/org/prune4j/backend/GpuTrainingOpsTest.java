@@ -68,7 +68,10 @@ class GpuTrainingOpsTest {
 
     static List<Object[]> sparseCases() {
         List<Object[]> out = new ArrayList<>();
-        BlockShape[] blocks = {BlockShape.NONE, new BlockShape(4, 4), new BlockShape(8, 4), new BlockShape(16, 16)};
+        // 4x32 and 32x32: blocks wider than tall, and the largest, whose 1,024 entries need all four
+        // accumulators of each weight-gradient thread
+        BlockShape[] blocks = {BlockShape.NONE, new BlockShape(4, 4), new BlockShape(8, 4), new BlockShape(4, 32),
+            new BlockShape(16, 16), new BlockShape(32, 32)};
         for (int[] s : new int[][] {{1, 1, 1}, {37, 53, 5}, {64, 100, 60}, {200, 150, 256}}) {
             for (Kind k : Kind.values()) {
                 for (BlockShape b : blocks) {

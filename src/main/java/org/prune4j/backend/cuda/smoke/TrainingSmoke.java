@@ -144,6 +144,14 @@ final class TrainingSmoke {
                 return g;
             }));
         }
+        c.add(compare("p4j_scatter_values(blocks)", List.of(m), (b, in) -> {
+            SparseWeight w = b.prepareSparse(CsrMatrix.pattern(blockMask), blocks);
+            Tensor values = in.nan(w.nnz()), back = in.nan(37, 61);
+            b.gatherValues(w, in.get(0), values);
+            b.scatterValues(w, values, back);
+            w.close();
+            return back;
+        }));
         c.add(compare("p4j_scatter_values", List.of(m), (b, in) -> {
             SparseWeight w = b.prepareSparse(CsrMatrix.pattern(mask));
             Tensor values = in.nan(w.nnz()), back = in.nan(37, 61);
