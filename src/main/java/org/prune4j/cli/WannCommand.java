@@ -137,10 +137,8 @@ public final class WannCommand implements Callable<Integer> {
     }
 
     WannSettings settings() {
+        WannSettings.requireTask(task);
         boolean images = task.equals("fashion-mnist");
-        if (!WannSettings.TASKS.contains(task)) {
-            throw new IllegalArgumentException("--task must be one of " + WannSettings.TASKS + ", got '" + task + "'");
-        }
         List<String> ignored = new ArrayList<>();
         if (images && episodes != null) {
             ignored.add("--episodes (swing-up only)");

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.prune4j.data.Augmentation;
 import org.prune4j.data.ImageData;
@@ -208,12 +205,7 @@ public record ExperimentSettings(String kind, String model, String data, int val
      * finished run can be extended with more rounds and {@code --resume}.
      */
     public String hash() {
-        try {
-            byte[] json = canonicalJson().getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.hash12(canonicalJson());
     }
 
     /** The same experiment with another seed: a replicate, in a run folder of its own. */

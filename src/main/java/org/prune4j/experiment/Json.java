@@ -16,4 +16,15 @@ public final class Json {
 
     private Json() {
     }
+
+    /** The first 12 hex digits of the SHA-256 of {@code text} (UTF-8): the name part of a run folder. */
+    public static String hash12(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

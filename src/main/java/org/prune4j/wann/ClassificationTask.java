@@ -95,16 +95,10 @@ public final class ClassificationTask implements WannTask {
 
     @Override
     public double[] fitness(Network net, double[][] weightSets, long seed) {
-        int[] pick = sample(seed);
-        float[] x = new float[batch * train.features()];
-        int[] y = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(train.x(), pick[b] * train.features(), x, b * train.features(), train.features());
-            y[b] = train.labels()[pick[b]];
-        }
+        Split sample = sample(seed);
         double[] f = new double[weightSets.length];
         for (int w = 0; w < weightSets.length; w++) {
-            double ce = crossEntropy(net.evaluateBatch(x, batch, weightSets[w]), y, classes);
+            double ce = crossEntropy(net.evaluateBatch(sample.x(), batch, weightSets[w]), sample.labels(), classes);
             f[w] = Double.isFinite(ce) ? Math.max(-ce, OVERFLOW_FITNESS) : OVERFLOW_FITNESS;
         }
         return f;
@@ -156,11 +150,7 @@ public final class ClassificationTask implements WannTask {
         }
         int correct = 0;
         for (int b = 0; b < n; b++) {
-            int predicted = 0;
-            for (int c = 1; c < classes; c++) {
-                predicted = sum[b * classes + c] > sum[b * classes + predicted] ? c : predicted;
-            }
-            correct += voters[b] > 0 && predicted == test.labels()[b] ? 1 : 0;
+            correct += voters[b] > 0 && argmax(sum, b * classes, classes) == test.labels()[b] ? 1 : 0;
         }
         return java.util.OptionalDouble.of(100.0 * correct / n);
     }
@@ -194,32 +184,59 @@ public final class ClassificationTask implements WannTask {
             double[] out = net.evaluateBatch(x, n, weights);
             int classes = net.outputCount();
             for (int b = 0; b < n; b++) {
-                int predicted = 0;
                 boolean nan = false;
                 for (int c = 0; c < classes; c++) {
-                    double v = out[b * classes + c];
-                    nan |= Double.isNaN(v);
-                    predicted = v > out[b * classes + predicted] ? c : predicted;
+                    nan |= Double.isNaN(out[b * classes + c]);
                 }
-                correct += !nan && predicted == split.labels()[from + b] ? 1 : 0;
+                correct += !nan && argmax(out, b * classes, classes) == split.labels()[from + b] ? 1 : 0;
             }
         }
         return 100.0 * correct / split.size();
     }
 
-    private int[] sample(long seed) {
+    /**
+     * The generation's training batch: {@code batch} examples drawn without replacement from
+     * the seed. Every network of a generation asks for the same seed, so the last batch is kept
+     * and drawn once per generation rather than once per network.
+     */
+    private Split sample(long seed) {
+        Sample last = lastSample;
+        if (last != null && last.seed() == seed) {
+            return last.split();
+        }
         SplittableRandom rng = new SplittableRandom(seed);
-        int n = train.size();
+        int n = train.size(), f = train.features();
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
+        float[] x = new float[batch * f];
+        int[] y = new int[batch];
         for (int i = 0; i < batch; i++) {
             int j = i + rng.nextInt(n - i);
             int t = idx[i];
             idx[i] = idx[j];
             idx[j] = t;
+            System.arraycopy(train.x(), idx[i] * f, x, i * f, f);
+            y[i] = train.labels()[idx[i]];
         }
-        return java.util.Arrays.copyOf(idx, batch);
+        Split split = new Split(x, y, f);
+        lastSample = new Sample(seed, split);
+        return split;
     }
+
+    private record Sample(long seed, Split split) {
+    }
+
+    /** The class of the largest of {@code v[from .. from + classes)}, the lowest among equal ones. */
+    private static int argmax(double[] v, int from, int classes) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            best = v[from + c] > v[from + best] ? c : best;
+        }
+        return best;
+    }
+
+    /** Written by whichever evaluating thread draws a new seed first; a stale read only redraws the same batch. */
+    private volatile Sample lastSample;
 }

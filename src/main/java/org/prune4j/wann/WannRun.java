@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +52,8 @@ public final class WannRun {
 
     public static Path folder(Path out, WannSettings s) {
         try {
-            byte[] json = Json.CANONICAL.writeValueAsString(s).getBytes(StandardCharsets.UTF_8);
-            return out.resolve("wann-" + s.task() + "-"
-                    + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 12));
-        } catch (IOException | NoSuchAlgorithmException e) {
+            return out.resolve("wann-" + s.task() + "-" + Json.hash12(Json.CANONICAL.writeValueAsString(s)));
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

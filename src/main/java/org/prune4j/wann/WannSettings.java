@@ -39,9 +39,7 @@ public record WannSettings(String task, int population, int generations, long se
 
     public WannSettings {
         weights = weights.clone();
-        if (!TASKS.contains(task)) {
-            throw new IllegalArgumentException("--task must be one of " + TASKS + ", got '" + task + "'");
-        }
+        requireTask(task);
         require(population >= 4, "--population must be at least 4, got " + population);
         require(generations >= 1, "--generations must be at least 1, got " + generations);
         require(weights.length >= 1, "--weights needs at least one value");
@@ -72,6 +70,11 @@ public record WannSettings(String task, int population, int generations, long se
         require(finalists >= 1 && finalists <= population, "--finalists must be between 1 and the population "
                 + population + ", got " + finalists);
         require(checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + checkpointEvery);
+    }
+
+    /** Refuses a task name this search does not know. */
+    public static void requireTask(String task) {
+        require(TASKS.contains(task), "--task must be one of " + TASKS + ", got '" + task + "'");
     }
 
     /** The swing-up at the paper's laptop configuration (population 64, 1024 generations, 3 episodes). */

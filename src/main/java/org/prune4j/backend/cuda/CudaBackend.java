@@ -459,6 +459,20 @@ public final class CudaBackend extends CudaTrainingOps {
         return (int) Math.max(1, Math.min(16, (rotateBytes + perCopy - 1) / Math.max(1, perCopy)));
     }
 
+    /** Uploads each index array; if one fails, frees those already uploaded and rethrows. */
+    static DeviceBuffer[] uploadAll(CudaDevice device, int[]... arrays) {
+        DeviceBuffer[] b = new DeviceBuffer[arrays.length];
+        try {
+            for (int i = 0; i < arrays.length; i++) {
+                b[i] = device.upload(arrays[i]);
+            }
+        } catch (RuntimeException e) {
+            closeAll(b);
+            throw e;
+        }
+        return b;
+    }
+
     static void closeAll(DeviceBuffer[] bufs) {
         for (DeviceBuffer b : bufs) {
             if (b != null) {

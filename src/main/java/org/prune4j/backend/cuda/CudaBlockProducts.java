@@ -75,9 +75,6 @@ final class CudaBlockProducts {
 
     /** dst (cols x rows) = src (rows x cols)^T. */
     private static void transpose(CudaDevice device, DeviceBuffer src, int rows, int cols, DeviceBuffer dst) {
-        int tiles = CudaBackend.ceil(rows, 32) * CudaBackend.ceil(cols, 32);
-        if (tiles > 0) {
-            device.launch("p4j_transpose_batched", tiles, 1, 256, rows, cols, src, dst);
-        }
+        CudaTrainingOps.transpose(device, src, 1, rows, cols, dst);
     }
 }

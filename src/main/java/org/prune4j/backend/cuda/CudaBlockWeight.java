@@ -36,19 +36,8 @@ final class CudaBlockWeight implements SparseWeight {
         index = new BlockIndex(pattern, blocks);
         nnz = index.storedValues();
         scratch = new DeviceScratch(device, 3);
-        DeviceBuffer[] b = new DeviceBuffer[7];
-        try {
-            b[0] = device.upload(index.blockRowPtr);
-            b[1] = device.upload(index.blockColIdx);
-            b[2] = device.upload(index.blockRows());
-            b[3] = device.upload(index.blockColPtr);
-            b[4] = device.upload(index.colBlockRow);
-            b[5] = device.upload(index.colBlock);
-            b[6] = device.upload(index.densePositions());
-        } catch (RuntimeException e) {
-            CudaBackend.closeAll(b);
-            throw e;
-        }
+        DeviceBuffer[] b = CudaBackend.uploadAll(device, index.blockRowPtr, index.blockColIdx, index.blockRows(),
+                index.blockColPtr, index.colBlockRow, index.colBlock, index.densePositions());
         blockRowPtr = b[0];
         blockColIdx = b[1];
         blockRows = b[2];

@@ -54,20 +54,8 @@ final class CudaSparseWeight implements SparseWeight {
                 ps[p] = r * cols + ci[p];
             }
         }
-        DeviceBuffer[] b = new DeviceBuffer[8];
-        try {
-            b[0] = device.upload(rp);
-            b[1] = device.upload(ci);
-            b[2] = device.upload(CudaBackend.longestFirst(rp, rows));
-            b[3] = device.upload(cp);
-            b[4] = device.upload(ri);
-            b[5] = device.upload(CudaBackend.longestFirst(cp, cols));
-            b[6] = device.upload(pm);
-            b[7] = device.upload(ps);
-        } catch (RuntimeException e) {
-            CudaBackend.closeAll(b);
-            throw e;
-        }
+        DeviceBuffer[] b = CudaBackend.uploadAll(device, rp, ci, CudaBackend.longestFirst(rp, rows), cp, ri,
+                CudaBackend.longestFirst(cp, cols), pm, ps);
         rowPtr = b[0];
         colIdx = b[1];
         rowOrder = b[2];

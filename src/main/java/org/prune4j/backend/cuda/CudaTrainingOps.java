@@ -240,6 +240,11 @@ abstract class CudaTrainingOps implements Backend {
     }
 
     private void transpose(DeviceBuffer src, int batches, int rows, int cols, DeviceBuffer dst) {
+        transpose(device, src, batches, rows, cols, dst);
+    }
+
+    /** dst[b] = src[b]^T for {@code batches} row-major rows x cols matrices. */
+    static void transpose(CudaDevice device, DeviceBuffer src, int batches, int rows, int cols, DeviceBuffer dst) {
         int tiles = CudaBackend.ceil(rows, 32) * CudaBackend.ceil(cols, 32);
         if (tiles > 0 && batches > 0) {
             device.launch("p4j_transpose_batched", tiles, batches, 256, rows, cols, src, dst);
