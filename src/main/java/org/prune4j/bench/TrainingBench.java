@@ -15,7 +15,7 @@ import org.prune4j.backend.Backend;
 import org.prune4j.backend.cpu.CpuInfo;
 import org.prune4j.nn.KernelPolicy;
 import org.prune4j.report.Plots;
-import org.prune4j.sparse.BlockShape;
+import org.prune4j.sparse.MaskStructure;
 
 /**
  * {@code prune4j bench --training}: the training-step table with its PyTorch peer, written as
@@ -28,7 +28,7 @@ public final class TrainingBench {
 
     /** What to run. */
     public record Settings(List<TrainingStepBench.Spec> specs, double[] sparsities, List<TrainingStepBench.Mode> modes,
-            BlockShape blocks, int warmup, int runs, double minRowSeconds, boolean torch, Path out, String name,
+            MaskStructure structure, int warmup, int runs, double minRowSeconds, boolean torch, Path out, String name,
             String command) {
     }
 
@@ -44,7 +44,7 @@ public final class TrainingBench {
         Path csvFile = s.out().resolve(s.name() + ".csv");
         List<TrainingStepBench.Row> rows;
         try (ResultsCsv csv = ResultsCsv.open(csvFile, HEADER)) {
-            rows = TrainingStepBench.run(be, s.specs(), s.sparsities(), s.modes(), s.blocks(), calibrated, s.warmup(),
+            rows = TrainingStepBench.run(be, s.specs(), s.sparsities(), s.modes(), s.structure(), calibrated, s.warmup(),
                     s.runs(), (long) (s.minRowSeconds() * 1e9), r -> {
                         csv.append(csvRow(r), true);
                         log.accept(String.format(Locale.ROOT, "%-9s batch %-4d %-13s %4.0f%%  %9.2f ms  %5.2fx dense"
@@ -117,7 +117,8 @@ public final class TrainingBench {
                 .append(s.warmup()).append(" warm-up steps; a row is the median of all its steps, at least ")
                 .append(s.runs()).append(" and at least ").append(s.minRowSeconds())
                 .append(" s of them. Every layer but the output layer is pruned to the sparsity with ")
-                .append(s.blocks().isBlocked() ? "a random mask of whole " + s.blocks() + " blocks (exact count)"
+                .append(s.structure().twoFour() ? "a random exact 2:4 mask (two of every four inputs)"
+                        : s.structure().isStructured() ? "a random mask of whole " + s.structure() + " blocks (exact count)"
                         : "an exact random mask").append(". `vs dense` is the row's median over the dense ")
                 .append("step's of the same model.\n\n");
         Map<String, List<TrainingStepBench.Row>> byModel = new LinkedHashMap<>();

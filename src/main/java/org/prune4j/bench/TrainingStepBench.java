@@ -17,8 +17,7 @@ import org.prune4j.nn.Parameter;
 import org.prune4j.nn.ReLU;
 import org.prune4j.nn.WeightedLayer;
 import org.prune4j.nn.Workspace;
-import org.prune4j.sparse.BlockShape;
-import org.prune4j.sparse.Mask;
+import org.prune4j.sparse.MaskStructure;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 import org.prune4j.train.TrainingStep;
@@ -68,7 +67,7 @@ public final class TrainingStepBench {
     }
 
     /** One configuration of a model: what {@link #run} measures once per round. */
-    private record Config(Mode mode, double sparsity, BlockShape blocks) {
+    private record Config(Mode mode, double sparsity, MaskStructure structure) {
     }
 
     /** The steps of one configuration so far, over the rounds. */
@@ -88,31 +87,32 @@ public final class TrainingStepBench {
      */
     public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes,
             KernelPolicy calibrated, int warmup, int runs, Consumer<Row> sink) {
-        return run(be, specs, sparsities, modes, BlockShape.NONE, calibrated, warmup, runs, MIN_ROW_NANOS, sink);
+        return run(be, specs, sparsities, modes, MaskStructure.NONE, calibrated, warmup, runs, MIN_ROW_NANOS, sink);
     }
 
     /**
-     * As above, with masks of whole {@code blocks} ({@link BlockShape#NONE}: unstructured) and
+     * As above, with masks of the given structure (whole blocks, exact 2:4, or {@link
+     * MaskStructure#NONE}: unstructured) and
      * each row's minimum total of step time ({@code --quick} shortens it).
      */
-    public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes, BlockShape blocks,
+    public static List<Row> run(Backend be, List<Spec> specs, double[] sparsities, List<Mode> modes, MaskStructure structure,
             KernelPolicy calibrated, int warmup, int runs, long minRowNanos, Consumer<Row> sink) {
         List<Row> rows = new ArrayList<>();
         for (Spec spec : specs) {
             // The JIT compiles each path's kernels on first use: warm them all up before the
             // first row, or whichever is measured first pays for it.
             for (Mode m : List.of(Mode.DENSE, Mode.MASKED_DENSE, Mode.SPARSE)) {
-                measure(be, spec, new Config(m, 0.9, blocks), calibrated, Math.max(warmup, 10), 3, minRowNanos / 2,
+                measure(be, spec, new Config(m, structure.twoFour() ? 0.5 : 0.9, structure), calibrated, Math.max(warmup, 10), 3, minRowNanos / 2,
                         new Samples());
             }
             List<Config> configs = new ArrayList<>();
             if (modes.contains(Mode.DENSE)) {
-                configs.add(new Config(Mode.DENSE, 0, blocks));
+                configs.add(new Config(Mode.DENSE, 0, structure));
             }
             for (Mode mode : modes) {
                 if (mode != Mode.DENSE) {
                     for (double s : sparsities) {
-                        configs.add(new Config(mode, s, blocks));
+                        configs.add(new Config(mode, s, structure));
                     }
                 }
             }
@@ -124,7 +124,7 @@ public final class TrainingStepBench {
                             minRowNanos / ROUNDS, samples.get(c));
                 }
             }
-            Samples dense = samples.get(new Config(Mode.DENSE, 0, blocks));
+            Samples dense = samples.get(new Config(Mode.DENSE, 0, structure));
             Double denseMs = dense == null ? null : Timing.of(toArray(dense.ms)).medianMs();
             for (Config c : configs) {
                 Samples x = samples.get(c);
@@ -153,8 +153,7 @@ public final class TrainingStepBench {
             for (int i = 0; i < layers.size() - 1; i++) {
                 Parameter w = layers.get(i).weight();
                 int[] s = w.shape();
-                w.setMask(c.blocks().isBlocked() ? c.blocks().randomMask(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1))
-                        : Mask.randomExact(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1)));
+                w.setMask(c.structure().randomMask(s[0], s[1], 1 - c.sparsity(), rng.split(i + 1)));
             }
         }
         List<String> kernels = switch (c.mode()) {
@@ -164,6 +163,7 @@ public final class TrainingStepBench {
                     layers.get(i).useSparseKernel(true);
                 }
                 yield layers.stream().map(l -> l.weight().name() + (!l.sparseKernel() ? " dense"
+                        : l.weight().structure().twoFour() ? " sparse 2:4"
                         : l.weight().blocks().isBlocked() ? " sparse in " + l.weight().blocks() + " blocks" : " sparse"))
                         .toList();
             }

@@ -113,6 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(e.g. 16x16; sides 4-16 run the CPU's block kernels) instead of unstructured (default).")
     String blocks;
 
+    @Option(names = "--two-four", description = "With --training: draw the pruned layers' masks as exact 2:4 (two of "
+            + "every four inputs, so 50%% sparsity only), which the CUDA backend trains on sparse tensor cores.")
+    boolean twoFour;
+
     @Option(names = "--backend", description = "With --training: the backend that trains (default auto).")
     String backend;
 
@@ -125,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (training) {
             return TrainingBenchCommand.run(this, spec.commandLine().getParseResult());
         }
-        for (String opt : List.of("--models", "--modes", "--backend", "--torch", "--blocks")) {
+        for (String opt : List.of("--models", "--modes", "--backend", "--torch", "--blocks", "--two-four")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(opt)) {
                 throw new IllegalArgumentException(opt + " only applies with --training");
             }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.prune4j.sparse.BlockShape;
+import org.prune4j.sparse.MaskStructure;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.Backends;
 import org.prune4j.bench.TrainingBench;
@@ -35,7 +36,8 @@ final class TrainingBenchCommand {
         }
         List<TrainingStepBench.Spec> specs = o.models == null ? TrainingStepBench.Spec.DEFAULT
                 : o.models.stream().map(TrainingBenchCommand::spec).toList();
-        double[] sparsities = parsed.hasMatchedOption("--sparsities") ? o.sparsities : DEFAULT_SPARSITIES;
+        double[] sparsities = parsed.hasMatchedOption("--sparsities") ? o.sparsities
+                : o.twoFour ? new double[] {0.5} : DEFAULT_SPARSITIES;
         List<TrainingStepBench.Mode> modes = o.modes == null ? List.of(TrainingStepBench.Mode.values())
                 : o.modes.stream().map(TrainingBenchCommand::mode).toList();
         int runs = parsed.hasMatchedOption("--runs") ? o.runs : 10;
@@ -44,7 +46,7 @@ final class TrainingBenchCommand {
         if (o.quick) {
             minRowSeconds = 0.05;
             specs = List.of(new TrainingStepBench.Spec("lenet300", 60));
-            sparsities = new double[] {0, 0.9};
+            sparsities = o.twoFour ? new double[] {0.5} : new double[] {0, 0.9};
             runs = Math.min(runs, 3);
             warmup = Math.min(warmup, 1);
         }
@@ -55,6 +57,7 @@ final class TrainingBenchCommand {
             }
             return s;
         }).toArray();
+        MaskStructure structure = structure(o, parsed, fractions);
         Path out = parsed.hasMatchedOption("--out") ? o.out : Path.of("bench-out/training");
         String name = parsed.hasMatchedOption("--name") ? o.name : "training";
         List<String> args = parsed.originalArgs();
@@ -64,11 +67,26 @@ final class TrainingBenchCommand {
             log("backend " + be.description());
             KernelPolicy calibrated = KernelPolicy.calibrated(new StepCalibration(be, StepCalibration.defaultFile(), 5,
                     TrainingBenchCommand::log));
-            var settings = new TrainingBench.Settings(specs, fractions, modes, blocks(o.blocks), warmup, runs,
+            var settings = new TrainingBench.Settings(specs, fractions, modes, structure, warmup, runs,
                     minRowSeconds, o.torch == null || o.torch, out, name, command);
             TrainingBench.run(be, settings, calibrated, TrainingBenchCommand::log);
         }
         return 0;
+    }
+
+    /** The masks' structure: --blocks, --two-four (whose sparsity is fixed at 0.5), or none. */
+    private static MaskStructure structure(BenchCommand o, ParseResult parsed, double[] fractions) {
+        if (!o.twoFour) {
+            return MaskStructure.blocks(blocks(o.blocks));
+        }
+        if (o.blocks != null) {
+            throw new IllegalArgumentException("--two-four and --blocks are two different mask structures; give one");
+        }
+        if (parsed.hasMatchedOption("--sparsities") && Arrays.stream(fractions).anyMatch(f -> f != 0.5)) {
+            throw new IllegalArgumentException("--two-four prunes exactly two of every four weights (sparsity 0.5); "
+                    + "give --sparsities 0.5 or leave it out (the dense row is timed anyway)");
+        }
+        return MaskStructure.TWO_FOUR;
     }
 
     private static BlockShape blocks(String s) {

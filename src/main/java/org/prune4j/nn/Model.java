@@ -183,7 +183,7 @@ public final class Model {
                 boolean inputGradient = leaf.position() > firstTrainedLayer || !leaf.firstInPosition();
                 int[] ws = w.weight().shape();
                 out.put(w, new LayerShape(ws[0], ws[1], batch * w.positions(leaf.inputShape()), inputGradient,
-                        w.layout(), w.weight().blocks()));
+                        w.layout(), w.weight().structure()));
             }
         }
         return out;

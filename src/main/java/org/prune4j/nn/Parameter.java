@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.prune4j.backend.Backend;
 import org.prune4j.backend.MaskHandle;
 import org.prune4j.sparse.BlockShape;
+import org.prune4j.sparse.MaskStructure;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Tensor;
 
@@ -40,7 +41,7 @@ public final class Parameter {
     private final Placement placement;
     private Mask mask;
     private int maskVersion;
-    private BlockShape blocks;
+    private MaskStructure structure;
     private boolean frozen;
 
     /**
@@ -154,17 +155,22 @@ public final class Parameter {
     }
 
     /**
-     * The blocks the mask is made of ({@link BlockShape#of}), {@link BlockShape#NONE} without a
-     * mask; found once per mask.
+     * The structure of the mask ({@link MaskStructure#of}: exact 2:4, or the blocks it is made
+     * of), {@link MaskStructure#NONE} without a mask; found once per mask.
      */
-    public BlockShape blocks() {
+    public MaskStructure structure() {
         if (mask == null) {
-            return BlockShape.NONE;
+            return MaskStructure.NONE;
         }
-        if (blocks == null) {
-            blocks = BlockShape.of(mask);
+        if (structure == null) {
+            structure = MaskStructure.of(mask);
         }
-        return blocks;
+        return structure;
+    }
+
+    /** The blocks the mask is made of ({@link BlockShape#NONE} without a mask, or for 2:4). */
+    public BlockShape blocks() {
+        return structure().blocks();
     }
 
     /** Bumped on every mask change, so prepared sparse patterns and mask handles know to rebuild. */
@@ -185,7 +191,7 @@ public final class Parameter {
         }
         mask = newMask;
         maskVersion++;
-        blocks = null;
+        structure = null;
         placement.maskChanged(newMask);
     }
 

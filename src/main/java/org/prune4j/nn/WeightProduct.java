@@ -35,12 +35,13 @@ public final class WeightProduct {
             sparse = false;
             return weight.name() + ": dense GEMM (no mask)";
         }
-        // The mask's blocks are part of the key: a backend with block kernels runs a blocked
-        // mask on them, and they win from a higher density than CSR does.
-        shape = shape.withBlocks(weight.blocks());
+        // The mask's structure is part of the key: a backend with block or 2:4 kernels runs such
+        // a mask on them, and they win from a higher density than CSR does.
+        shape = shape.withStructure(weight.structure());
         double threshold = policy.threshold(shape);
         sparse = weight.density() < threshold;
         String what = !sparse ? "masked dense GEMM"
+                : shape.structure().twoFour() ? "2:4 products where the backend has them, else CSR"
                 : shape.blocks().isBlocked() ? "block-sparse products (" + shape.blocks() + " blocks)"
                 : "CSR SpMM + SDDMM";
         return String.format("%s: density %.4f -> %s (sparse below %.3f for %s; %s)", weight.name(), weight.density(),

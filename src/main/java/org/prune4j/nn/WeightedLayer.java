@@ -11,7 +11,7 @@ public interface WeightedLayer extends Layer {
     /** As {@link #chooseKernel(KernelPolicy, LayerShape)} for a batch of one through this layer alone. */
     default String chooseKernel(KernelPolicy policy) {
         int[] s = weight().shape();
-        return chooseKernel(policy, new LayerShape(s[0], s[1], 1, true, layout(), weight().blocks()));
+        return chooseKernel(policy, new LayerShape(s[0], s[1], 1, true, layout(), weight().structure()));
     }
 
     /** How this layer's weight product takes its activations. */

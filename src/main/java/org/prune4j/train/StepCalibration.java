@@ -23,8 +23,7 @@ import org.prune4j.nn.WeightProduct;
 import org.prune4j.nn.Parameter;
 import org.prune4j.nn.Pass;
 import org.prune4j.nn.Workspace;
-import org.prune4j.sparse.BlockShape;
-import org.prune4j.sparse.Mask;
+import org.prune4j.sparse.MaskStructure;
 import org.prune4j.tensor.Rng;
 import org.prune4j.tensor.Tensor;
 
@@ -33,8 +32,8 @@ import org.prune4j.tensor.Tensor;
  * short ladder it times one layer's step (forward product, weight gradient, input gradient when
  * the layer needs it, Adam update of the weight) in the layer's activation layout on the masked
  * dense GEMMs and on the persistent sparse kernels (block kernels for a mask made of whole
- * blocks, since they win from a higher density), and records the density below which the
- * sparse step is faster. Each shape is measured once per machine and backend and cached in a
+ * blocks, since they win from a higher density; an exact 2:4 mask at its one density, on the
+ * kernels a backend has for it), and records the density below which the sparse step is faster. Each shape is measured once per machine and backend and cached in a
  * JSON file
  * ({@code ~/.prune4j/step-calibration.json} by default), so only a first run pays a few seconds
  * per new shape. This is the policy training uses by default.
@@ -57,26 +56,19 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
     }
 
     /**
-     * One layer shape on one backend; {@code blocks} is the mask's block shape ("4x4"), absent
-     * for unstructured masks (and in files written before blocks were measured).
+     * One layer shape on one backend; {@code blocks} is the mask's structure ("4x4" blocks or
+     * "2:4"), absent for unstructured masks (and in files written before structures were measured).
      */
     public record Entry(String backend, int outputs, int inputs, int rows, boolean inputGradient,
             ActivationLayout layout, String blocks, double crossover, List<Point> points, String date) {
         String key() {
-            return key(backend, new LayerShape(outputs, inputs, rows, inputGradient, layout, blockShape(blocks)));
+            return key(backend, new LayerShape(outputs, inputs, rows, inputGradient, layout,
+                    blocks == null ? MaskStructure.NONE : MaskStructure.parse(blocks)));
         }
 
         static String key(String backend, LayerShape s) {
             return backend + "|" + s.outputs() + "x" + s.inputs() + "|" + s.rows() + "|" + s.inputGradient() + "|"
-                    + s.layout() + (s.blocks().isBlocked() ? "|" + s.blocks() : "");
-        }
-
-        private static BlockShape blockShape(String b) {
-            if (b == null) {
-                return BlockShape.NONE;
-            }
-            String[] rc = b.split("x");
-            return new BlockShape(Integer.parseInt(rc[0]), Integer.parseInt(rc[1]));
+                    + s.layout() + (s.structure().isStructured() ? "|" + s.structure() : "");
         }
     }
 
@@ -157,14 +149,16 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                     : Tensor.uniform(rng, -1, 1, shape.inputs(), shape.rows()));
             Tensor dy = backend.resident(batchMajor ? Tensor.uniform(rng, -1e-3f, 1e-3f, shape.rows(), shape.outputs())
                     : Tensor.uniform(rng, -1e-3f, 1e-3f, shape.outputs(), shape.rows()));
+            // A 2:4 mask has one density, so it is measured there alone, and if its kernels win
+            // every 2:4 mask of this shape runs them (crossover 1).
+            boolean twoFour = shape.structure().twoFour();
+            double[] ladder = twoFour ? new double[] {0.5} : LADDER;
             List<Parameter> weights = new ArrayList<>();
-            for (double d : LADDER) {
+            for (double d : ladder) {
                 Parameter w = new Parameter("calibrate", Parameter.Kind.WEIGHT,
                         Tensor.uniform(rng, -0.1f, 0.1f, shape.outputs(), shape.inputs()), shape.inputs(),
                         shape.outputs());
-                w.setMask(shape.blocks().isBlocked()
-                        ? shape.blocks().randomMask(shape.outputs(), shape.inputs(), d, rng)
-                        : Mask.randomExact(shape.outputs(), shape.inputs(), d, rng));
+                w.setMask(shape.structure().randomMask(shape.outputs(), shape.inputs(), d, rng));
                 weights.add(w);
             }
             // Two untimed sparse steps at every density first: a density that takes a branch the
@@ -180,8 +174,8 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                 }
                 adam.reset();
             }
-            for (int k = 0; k < LADDER.length; k++) {
-                double d = LADDER[k];
+            for (int k = 0; k < ladder.length; k++) {
+                double d = ladder[k];
                 Parameter w = weights.get(k);
                 WeightProduct product = new WeightProduct(w, shape.layout());
                 if (denseMs == null) {
@@ -194,7 +188,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
                 points.add(new Point(d, denseMs, sparseMs));
                 double ratio = sparseMs / denseMs;
                 if (ratio < 1) {
-                    crossover = Double.isNaN(prevRatio) ? d : crossing(prevDensity, prevRatio, d, ratio);
+                    crossover = twoFour ? 1.0 : Double.isNaN(prevRatio) ? d : crossing(prevDensity, prevRatio, d, ratio);
                     break;
                 }
                 prevDensity = d;
@@ -207,7 +201,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         log.accept(String.format("calibrated %s on %s: sparse step wins below density %.3f (%.1f s)", shape,
                 backend.name(), crossover, (System.nanoTime() - t0) / 1e9));
         return new Entry(backend.description(), shape.outputs(), shape.inputs(), shape.rows(), shape.inputGradient(),
-                shape.layout(), shape.blocks().isBlocked() ? shape.blocks().toString() : null, crossover, points,
+                shape.layout(), shape.structure().isStructured() ? shape.structure().toString() : null, crossover, points,
                 LocalDate.now().toString());
     }
 

@@ -66,6 +66,26 @@ class TrainingBenchCliTest {
         r = run("bench", "--training", "--blocks", "3x3", "--out", dir.toString());
         assertEquals("1", r[0], r[1]);
         assertTrue(r[1].contains("--blocks takes RxC"), r[1]);
+        r = run("bench", "--training", "--two-four", "--sparsities", "0.5,0.9", "--out", dir.toString());
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("--two-four prunes exactly two of every four"), r[1]);
+        r = run("bench", "--training", "--two-four", "--blocks", "4x4", "--out", dir.toString());
+        assertTrue(r[1].contains("give one"), r[1]);
+        r = run("bench", "--two-four", "--out", dir.toString());
+        assertTrue(r[1].contains("--two-four only applies with --training"), r[1]);
+    }
+
+    @Test
+    void twoFourMasksAreDrawnExactly() throws Exception {
+        String[] r = run("bench", "--training", "--quick", "--no-torch", "--backend", "cpu", "--modes", "dense,sparse",
+                "--two-four", "--out", dir.toString(), "--name", "tf");
+        assertEquals("0", r[0], r[1]);
+        String md = Files.readString(dir.resolve("tf.md"));
+        assertTrue(md.contains("exact 2:4 mask"), md);
+        assertTrue(md.contains("fc1.weight sparse 2:4"), md);
+        String csv = Files.readString(dir.resolve("tf.csv"));
+        assertTrue(csv.contains(",sparse,0.5000,"), csv);
+        assertEquals(3, csv.lines().count(), "a header, the dense row and the one 2:4 row: " + csv);
     }
 
     @Test

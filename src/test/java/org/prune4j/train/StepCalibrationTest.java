@@ -19,6 +19,7 @@ import org.prune4j.nn.LayerShape;
 import org.prune4j.nn.Model;
 import org.prune4j.nn.Models;
 import org.prune4j.sparse.Mask;
+import org.prune4j.sparse.MaskStructure;
 import org.prune4j.tensor.Rng;
 
 /** The whole-step calibration: its interpolation by hand, its cache, and the per-layer choice it drives. */
@@ -61,7 +62,7 @@ class StepCalibrationTest {
         Path file = dir.resolve("blocks.json");
         List<String> log = new ArrayList<>();
         LayerShape plain = new LayerShape(32, 48, 8, true, ActivationLayout.BATCH_MAJOR);
-        LayerShape blocked = plain.withBlocks(new org.prune4j.sparse.BlockShape(8, 8));
+        LayerShape blocked = plain.withStructure(MaskStructure.blocks(new org.prune4j.sparse.BlockShape(8, 8)));
         StepCalibration cal = new StepCalibration(be, file, 1, log::add);
         cal.crossover(plain);
         cal.crossover(blocked);
@@ -74,6 +75,30 @@ class StepCalibrationTest {
         assertTrue(again.isEmpty(), "both read from the cache: " + again);
         assertEquals("8x8", reread.entries().get(1).blocks());
         assertEquals(null, reread.entries().get(0).blocks());
+    }
+
+    @Test
+    void aTwoFourMaskIsMeasuredAtItsOneDensityAndKeyedApart() throws Exception {
+        Backend be = new CpuBackend(new JavaGemm());
+        Path file = dir.resolve("two-four.json");
+        List<String> log = new ArrayList<>();
+        LayerShape plain = new LayerShape(16, 36, 8, true, ActivationLayout.BATCH_MAJOR);
+        LayerShape twoFour = plain.withStructure(MaskStructure.TWO_FOUR);
+        StepCalibration cal = new StepCalibration(be, file, 1, log::add);
+        double c = cal.crossover(twoFour).orElseThrow();
+        assertTrue(log.get(0).contains("2:4 mask"), log.toString());
+        StepCalibration.Entry e = cal.entries().get(0);
+        assertEquals("2:4", e.blocks());
+        assertEquals(1, e.points().size(), "one density: " + e.points());
+        assertEquals(0.5, e.points().get(0).density());
+        // every 2:4 mask runs sparse when the sparse step won at 0.5, none when it lost
+        assertEquals(e.points().get(0).sparseMs() < e.points().get(0).denseMs() ? 1.0 : 0.0, c);
+        List<String> again = new ArrayList<>();
+        StepCalibration reread = new StepCalibration(be, file, 1, again::add);
+        assertEquals(c, reread.crossover(twoFour).orElseThrow());
+        assertTrue(again.isEmpty(), "read from the cache: " + again);
+        reread.crossover(plain);
+        assertEquals(1, again.stream().filter(l -> l.startsWith("calibrated")).count(), "unstructured is its own key");
     }
 
     @Test

@@ -97,7 +97,11 @@ final class CudaSparseWeight implements SparseWeight {
         scratch.close();
     }
 
+    /** The CSR form of a prepared weight: itself, or the CSR half of a 2:4 weight (its gradients and value positions). */
     static CudaSparseWeight of(SparseWeight w, String op) {
+        if (w instanceof CudaTwoFourWeight t) {
+            return t.csr;
+        }
         if (!(w instanceof CudaSparseWeight c)) {
             throw new IllegalArgumentException(op + ": the sparse weight was prepared by backend '" + w.backend()
                     + "'; prepare it with the CUDA backend that runs this step");

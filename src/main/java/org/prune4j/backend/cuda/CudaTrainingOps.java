@@ -137,9 +137,16 @@ abstract class CudaTrainingOps implements Backend {
         }
     }
 
+    /**
+     * An exact 2:4 pattern runs its forward product on sparse tensor cores where the GPU has them
+     * ({@link CudaTwoFourWeight}); every other pattern runs on the CSR kernels.
+     */
     @Override
     public synchronized SparseWeight prepareSparse(CsrMatrix pattern) {
         device.makeCurrent();
+        if (CudaTwoFourWeight.runs(device, pattern)) {
+            return new CudaTwoFourWeight(device, pattern, name());
+        }
         return new CudaSparseWeight(device, pattern, name());
     }
 
@@ -162,6 +169,13 @@ abstract class CudaTrainingOps implements Backend {
         if (w instanceof CudaBlockWeight b) {
             try (DeviceOperands ops = operands()) {
                 CudaBlockProducts.forward(device, b, ops.in(values), ops.in(x), ops.out(y), n, layout);
+                ops.finish();
+            }
+            return;
+        }
+        if (w instanceof CudaTwoFourWeight t) {
+            try (DeviceOperands ops = operands()) {
+                CudaTwoFourProducts.forward(device, t, ops.in(values), ops.in(x), ops.out(y), n, layout);
                 ops.finish();
             }
             return;

@@ -138,27 +138,12 @@ final class TwoFourSpmm {
 
         /** The product, packed: x is kPad x nPad in the weight's format, y rowsPad x nPad fp32. */
         CudaDevice.Launch launch(DeviceBuffer x, DeviceBuffer y, int nPad) {
-            String type = format == HalfFormat.BF16 ? "bf16" : "f16";
-            if (kernel == TwoFourKernel.MMA_SP) {
-                int warps = (rowsPad / 16) * (nPad / 32);
-                return device.prepare("p4j_two_four_" + type, CudaBackend.ceil(warps, 4), 1, 128, rowsPad, kPad, nPad,
-                        values, meta, x, y);
-            }
-            // Two warpgroups per block share each X tile; one per block when that would leave
-            // multiprocessors idle.
-            int wg = (rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1;
-            return device.prepare("p4j_two_four_wgmma_" + type + "_wg" + wg, nPad / 128, rowsPad / (64 * wg), 128 * wg,
-                    kPad, nPad, values, meta, x, y);
+            return TwoFourSpmm.launch(device, kernel, format, rowsPad, kPad, values, meta, x, y, nPad);
         }
 
         /** The kernel's name for one padded width (the wgmma.sp variant depends on the grid). */
         String kernelName(int nPad) {
-            String type = format == HalfFormat.BF16 ? "bf16" : "f16";
-            if (kernel == TwoFourKernel.MMA_SP) {
-                return "p4j_two_four_" + type;
-            }
-            return "p4j_two_four_wgmma_" + type + "_wg"
-                    + ((rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1);
+            return TwoFourSpmm.kernelName(device, kernel, format, rowsPad, nPad);
         }
 
         @Override
@@ -171,6 +156,34 @@ final class TwoFourSpmm {
             values.close();
             meta.close();
         }
+    }
+
+    /**
+     * The product {@code y (rowsPad x nPad, fp32) = W x} of a weight already packed for
+     * {@code kernel} (values and metadata in its layout) with x (kPad x nPad) in {@code format}.
+     */
+    static CudaDevice.Launch launch(CudaDevice device, TwoFourKernel kernel, HalfFormat format, int rowsPad, int kPad,
+            DeviceBuffer values, DeviceBuffer meta, DeviceBuffer x, DeviceBuffer y, int nPad) {
+        String name = kernelName(device, kernel, format, rowsPad, nPad);
+        if (kernel == TwoFourKernel.MMA_SP) {
+            int warps = (rowsPad / 16) * (nPad / 32);
+            return device.prepare(name, CudaBackend.ceil(warps, 4), 1, 128, rowsPad, kPad, nPad, values, meta, x, y);
+        }
+        int wg = name.endsWith("_wg2") ? 2 : 1;
+        return device.prepare(name, nPad / 128, rowsPad / (64 * wg), 128 * wg, kPad, nPad, values, meta, x, y);
+    }
+
+    /**
+     * The kernel's name for one padded shape. Two wgmma.sp warpgroups per block share each X
+     * tile; one per block when that would leave multiprocessors idle.
+     */
+    static String kernelName(CudaDevice device, TwoFourKernel kernel, HalfFormat format, int rowsPad, int nPad) {
+        String type = format == HalfFormat.BF16 ? "bf16" : "f16";
+        if (kernel == TwoFourKernel.MMA_SP) {
+            return "p4j_two_four_" + type;
+        }
+        return "p4j_two_four_wgmma_" + type + "_wg"
+                + ((rowsPad / 128) * (nPad / 128) >= device.multiprocessors() ? 2 : 1);
     }
 
     /**
@@ -194,28 +207,55 @@ final class TwoFourSpmm {
     static WgmmaSpWeight packForWgmma(TwoFourMatrix w, HalfFormat f) {
         int rowsPad = TwoFourKernel.WGMMA_SP.padRows(w.rows()), kPad = TwoFourKernel.WGMMA_SP.padK(w.paddedCols());
         short[][] rm = rowMajor(w, f, rowsPad, kPad);
-        short[] rv = rm[0], rw = rm[1];
-        int cw = kPad / 2, words = kPad / 16, steps = kPad / 32, tiles = rowsPad / 64;
-        short[] values = new short[Math.multiplyExact(tiles * steps * 128, 8)];
-        int[] meta = new int[tiles * steps * 128];
+        int[] order = wgmmaOrder(rowsPad, kPad);
+        short[] values = new short[order.length];
+        for (int o = 0; o < order.length; o++) {
+            values[o] = rm[0][order[o]];
+        }
+        return new WgmmaSpWeight(rowsPad, kPad, values, wgmmaMeta(rm[1], rowsPad, kPad));
+    }
+
+    /**
+     * For each 16-bit value of the wgmma.sp fragment order (see {@link #packForWgmma}), its index
+     * in the row-major compressed layout of {@code rowsPad x kPad/2}.
+     */
+    static int[] wgmmaOrder(int rowsPad, int kPad) {
+        int cw = kPad / 2, steps = kPad / 32, tiles = rowsPad / 64;
+        int[] order = new int[Math.multiplyExact(tiles * steps * 128, 8)];
         for (int tile = 0; tile < tiles; tile++) {
             for (int s = 0; s < steps; s++) {
                 for (int l = 0; l < 128; l++) {
                     int lane = l & 31, g = lane >> 2, t = lane & 3;
                     int r0 = tile * 64 + (l >> 5) * 16 + g, r1 = r0 + 8, c = s * 16 + 2 * t;
-                    int e = (tile * steps + s) * 128 + l, o = 8 * e;
+                    int o = 8 * ((tile * steps + s) * 128 + l);
                     int[] src = {r0 * cw + c, r1 * cw + c, r0 * cw + c + 8, r1 * cw + c + 8};
                     for (int reg = 0; reg < 4; reg++) {
-                        values[o + 2 * reg] = rv[src[reg]];
-                        values[o + 2 * reg + 1] = rv[src[reg] + 1];
-                    }
-                    if (t < 2) {
-                        meta[e] = (rw[r0 * words + 2 * s + t] & 0xffff) | (rw[r1 * words + 2 * s + t] & 0xffff) << 16;
+                        order[o + 2 * reg] = src[reg];
+                        order[o + 2 * reg + 1] = src[reg] + 1;
                     }
                 }
             }
         }
-        return new WgmmaSpWeight(rowsPad, kPad, values, meta);
+        return order;
+    }
+
+    /** The wgmma.sp metadata words (one per fragment entry) from row-major 16-bit metadata. */
+    static int[] wgmmaMeta(short[] rowMajorMeta, int rowsPad, int kPad) {
+        int words = kPad / 16, steps = kPad / 32, tiles = rowsPad / 64;
+        int[] meta = new int[tiles * steps * 128];
+        for (int tile = 0; tile < tiles; tile++) {
+            for (int s = 0; s < steps; s++) {
+                for (int l = 0; l < 128; l++) {
+                    int lane = l & 31, g = lane >> 2, t = lane & 3;
+                    int r0 = tile * 64 + (l >> 5) * 16 + g, r1 = r0 + 8;
+                    if (t < 2) {
+                        meta[(tile * steps + s) * 128 + l] = (rowMajorMeta[r0 * words + 2 * s + t] & 0xffff)
+                                | (rowMajorMeta[r1 * words + 2 * s + t] & 0xffff) << 16;
+                    }
+                }
+            }
+        }
+        return meta;
     }
 
     /** Encoded values and metadata words padded to rowsPad x kPad (logical), row-major. */

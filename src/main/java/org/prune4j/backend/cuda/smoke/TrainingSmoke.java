@@ -274,6 +274,41 @@ final class TrainingSmoke {
         return c;
     }
 
+    /**
+     * The forward product of a 2:4 training weight on sparse tensor cores (value packing,
+     * activation rounding, the product, the crop), in both layouts, on {@code batch} examples:
+     * the batch width picks mma.sp or, on a Hopper from 128 examples, wgmma.sp. The weight and
+     * activations are drawn already representable in bf16, so the GPU's rounding is exact and
+     * the CPU's fp32 product is the reference.
+     */
+    static List<SmokeCase> twoFourCases(Rng rng, int batch, String kernel) {
+        List<SmokeCase> c = new ArrayList<>();
+        Mask mask = org.prune4j.sparse.MaskStructure.TWO_FOUR.randomMask(37, 61, 0.5, rng);
+        Tensor m = bf16(Tensor.uniform(rng, -1, 1, 37, 61));
+        for (ActivationLayout layout : ActivationLayout.values()) {
+            boolean bm = layout == ActivationLayout.BATCH_MAJOR;
+            Tensor x = bf16(bm ? Tensor.uniform(rng, -1, 1, batch, 61) : Tensor.uniform(rng, -1, 1, 61, batch));
+            c.add(compare("p4j_two_four_pack+" + kernel + "(training, " + (bm ? "batch-major)" : "feature-major)"),
+                    List.of(m, x), (b, in) -> {
+                        SparseWeight w = b.prepareSparse(CsrMatrix.pattern(mask));
+                        Tensor values = in.nan(w.nnz()), y = bm ? in.nan(batch, 37) : in.nan(37, batch);
+                        b.gatherValues(w, in.get(0), values);
+                        b.sparseForward(w, values, in.get(1), y, layout);
+                        w.close();
+                        return y;
+                    }));
+        }
+        return c;
+    }
+
+    private static Tensor bf16(Tensor t) {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = org.prune4j.backend.cuda.HalfFormat.BF16.round(d[i]);
+        }
+        return t;
+    }
+
     /** A case that runs {@code op} on the GPU and on the CPU with the same inputs and compares. */
     private static SmokeCase compare(String kernel, List<Tensor> inputs, Op op) {
         return new SmokeCase(kernel, gpu -> {

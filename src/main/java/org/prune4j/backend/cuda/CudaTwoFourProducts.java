@@ -1,0 +1,43 @@
+package org.prune4j.backend.cuda;
+
+import org.prune4j.backend.ActivationLayout;
+
+/**
+ * The forward product of a training step on a {@link CudaTwoFourWeight}, on sparse tensor cores:
+ * the current fp32 values are gathered into the kernel's packed bf16 layout, the activations
+ * rounded to bf16 in its padded K x N layout, the product run by the 2:4 kernel the batch width
+ * selects, and its padded fp32 output cropped to the layer's layout.
+ */
+final class CudaTwoFourProducts {
+    private static final int THREADS = 256;
+
+    private CudaTwoFourProducts() {
+    }
+
+    /** y = W x (feature-major) or x W^T (batch-major); values, x and y already on the device. */
+    static void forward(CudaDevice device, CudaTwoFourWeight w, DeviceBuffer values, DeviceBuffer x, DeviceBuffer y,
+            int n, ActivationLayout layout) {
+        int rows = w.rows(), cols = w.cols();
+        if (n == 0 || rows == 0) {
+            return;
+        }
+        TwoFourKernel kernel = TwoFourKernel.defaultFor(device.computeCapability(), n);
+        CudaTwoFourWeight.Packed p = w.packed(kernel);
+        TwoFourPacking packing = p.layout();
+        int nPad = kernel.padN(n), kPad = packing.kPad(), rowsPad = packing.rowsPad();
+        long slots = packing.source().length;
+        DeviceBuffer packed = w.scratch(kernel, CudaTwoFourWeight.PACKED, (slots + 1) / 2);
+        DeviceBuffer xh = w.scratch(kernel, CudaTwoFourWeight.X_HALF, ((long) kPad * nPad + 1) / 2);
+        DeviceBuffer yp = w.scratch(kernel, CudaTwoFourWeight.Y_PAD, (long) rowsPad * nPad);
+        int batchMajor = layout == ActivationLayout.BATCH_MAJOR ? 1 : 0;
+        device.launch("p4j_two_four_pack", grid(slots), 1, THREADS, slots, p.source(), values, 1, packed);
+        device.launch("p4j_two_four_activations", grid((long) kPad * nPad), 1, THREADS, cols, n, kPad, nPad,
+                batchMajor, 1, x, xh);
+        TwoFourSpmm.launch(device, kernel, HalfFormat.BF16, rowsPad, kPad, packed, p.meta(), xh, yp, nPad).enqueue();
+        device.launch("p4j_two_four_crop", grid((long) rows * n), 1, THREADS, rows, n, nPad, batchMajor, yp, y);
+    }
+
+    private static int grid(long n) {
+        return (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, 8192));
+    }
+}
