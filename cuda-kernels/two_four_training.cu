@@ -14,12 +14,7 @@
 
 namespace {
 __device__ __forceinline__ uint16_t to_half_bits(float v, int bf16) {
-  if (bf16) {
-    __nv_bfloat16 h = __float2bfloat16_rn(v);
-    return *reinterpret_cast<uint16_t*>(&h);
-  }
-  __half h = __float2half_rn(v);
-  return *reinterpret_cast<uint16_t*>(&h);
+  return bf16 ? __bfloat16_as_ushort(__float2bfloat16_rn(v)) : __half_as_ushort(__float2half_rn(v));
 }
 }  // namespace
 

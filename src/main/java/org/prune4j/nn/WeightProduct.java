@@ -41,7 +41,8 @@ public final class WeightProduct {
         double threshold = policy.threshold(shape);
         sparse = weight.density() < threshold;
         String what = !sparse ? "masked dense GEMM"
-                : shape.structure().twoFour() ? "2:4 products where the backend has them, else CSR"
+                : shape.structure().twoFour() ? "2:4 products (a bf16 forward on sparse tensor cores where the backend"
+                        + " has them, else CSR)"
                 : shape.blocks().isBlocked() ? "block-sparse products (" + shape.blocks() + " blocks)"
                 : "CSR SpMM + SDDMM";
         return String.format("%s: density %.4f -> %s (sparse below %.3f for %s; %s)", weight.name(), weight.density(),

@@ -33,7 +33,10 @@ public record MaskStructure(BlockShape blocks, boolean twoFour) {
 
     /** The structure of {@code mask}: 2:4 when it is exactly that, else its blocks. */
     public static MaskStructure of(Mask mask) {
-        return isTwoFour(CsrMatrix.pattern(mask)) ? TWO_FOUR : blocks(BlockShape.of(mask));
+        int cols = mask.cols();
+        // the count rules most masks out before any index is built
+        boolean countFits = cols >= 4 && mask.keptCount() == (long) mask.rows() * (2 * (cols / 4) + Math.min(2, cols % 4));
+        return countFits && isTwoFour(CsrMatrix.pattern(mask)) ? TWO_FOUR : blocks(BlockShape.of(mask));
     }
 
     /**

@@ -226,7 +226,7 @@ public final class StepCalibration implements KernelPolicy.Crossovers {
         // slower until C2 delivers it, which on a busy 2-core machine takes a second or more,
         // and timed cold it would never be chosen. The first time each kind of path runs here
         // gets the long budget; later ones only re-warm caches.
-        String kind = (product.isSparse() ? "sparse " + w.blocks() : "dense") + " " + product.layout()
+        String kind = (product.isSparse() ? "sparse " + w.structure() : "dense") + " " + product.layout()
                 + (inputGradient ? " with input gradient" : "");
         long budgetMs = WARMED.add(kind + " on " + backend.name()) ? FIRST_WARMUP_MS : WARMUP_MS;
         long warmStart = System.nanoTime();

@@ -136,9 +136,10 @@ class GpuTrainingOpsTest {
      * An exact 2:4 pattern trains its forward product on sparse tensor cores, with W and x
      * rounded to bf16 and fp32 accumulation: checked against that product in double precision,
      * at a tolerance the fp32 product would miss by far, so the test also shows which path ran.
-     * Its gradients run on CSR in fp32 and must match the CPU's. Shapes include a short last
-     * group (cols 9, 53), rows not a multiple of 16 or 128, and batches on each side of the
-     * wgmma.sp threshold (128) on a Hopper.
+     * Its gradients run as dense fp32 GEMMs and must match the CPU's. Shapes include a short last
+     * group (cols 9, 53) and rows not a multiple of 16 or 128. The same weight then runs again
+     * with new values (nothing may be cached from the first) and at a second batch width on the
+     * other side of the wgmma.sp threshold (128), so on a Hopper both kernels' packings run.
      */
     @ParameterizedTest(name = "{0}x{1} batch {2}")
     @org.junit.jupiter.params.provider.CsvSource({"1,4,1", "37,53,5", "64,100,60", "130,9,130", "200,150,256"})
@@ -149,44 +150,52 @@ class GpuTrainingOpsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
         Mask mask = TestMasks.nm(rows, cols, 2, 4, Kind.DENSE, rng);
         CsrMatrix pattern = CsrMatrix.pattern(mask);
-        Tensor w = mask.apply(Tensor.uniform(rng, -1, 1, rows, cols));
-        Tensor x = Tensor.uniform(rng, -1, 1, batch, cols), dy = Tensor.uniform(rng, -1, 1, batch, rows);
         SparseWeight sc = cpu.prepareSparse(pattern), sg = g.prepareSparse(pattern);
         assertEquals(pattern.nnz(), sg.nnz(), "values stored in CSR order, no padding");
-        Tensor vc = Tensor.zeros(sc.nnz()), vg = nan(g, sg.nnz());
-        cpu.gatherValues(sc, w, vc);
-        g.gatherValues(sg, dev(g, w), vg);
-        for (ActivationLayout layout : ActivationLayout.values()) {
-            boolean bm = layout == ActivationLayout.BATCH_MAJOR;
-            Tensor xl = bm ? x : x.transpose(), dyl = bm ? dy : dy.transpose();
-            Tensor yg = bm ? nan(g, batch, rows) : nan(g, rows, batch);
-            g.sparseForward(sg, vg, dev(g, xl), yg, layout);
-            float[] got = yg.toHost().data();
-            for (int b = 0; b < batch; b++) {
-                for (int r = 0; r < rows; r++) {
-                    double sum = 0, scale = 0;
-                    for (int c = 0; c < cols; c++) {
-                        double t = (double) HalfFormat.BF16.round(w.get(r, c)) * HalfFormat.BF16.round(x.get(b, c));
-                        sum += t;
-                        scale += Math.abs(t);
-                    }
-                    float y = got[bm ? b * rows + r : r * batch + b];
-                    assertTrue(Math.abs(y - sum) <= 1e-5 * (1 + scale), layout + " forward (" + b + ", " + r + "): "
-                            + y + " vs bf16 product " + sum + " (seed " + SEED + ")");
-                }
+        Tensor w = null;
+        for (int n : new int[] {batch, batch >= 128 ? 7 : 131}) {
+            w = mask.apply(Tensor.uniform(rng, -1, 1, rows, cols));
+            Tensor x = Tensor.uniform(rng, -1, 1, n, cols), dy = Tensor.uniform(rng, -1, 1, n, rows);
+            Tensor vc = Tensor.zeros(sc.nnz()), vg = nan(g, sg.nnz());
+            cpu.gatherValues(sc, w, vc);
+            g.gatherValues(sg, dev(g, w), vg);
+            for (ActivationLayout layout : ActivationLayout.values()) {
+                boolean bm = layout == ActivationLayout.BATCH_MAJOR;
+                Tensor xl = bm ? x : x.transpose(), dyl = bm ? dy : dy.transpose();
+                Tensor yg = bm ? nan(g, n, rows) : nan(g, rows, n);
+                g.sparseForward(sg, vg, dev(g, xl), yg, layout);
+                assertBf16Product(w, x, yg.toHost().data(), bm, layout + " forward, batch " + n);
+                Tensor dxc = bm ? Tensor.zeros(n, cols) : Tensor.zeros(cols, n);
+                Tensor dxg = bm ? nan(g, n, cols) : nan(g, cols, n);
+                Tensor gc = Tensor.zeros(sc.nnz()), gg = nan(g, sg.nnz());
+                cpu.sparseBackward(sc, vc, dyl, xl, dxc, gc, layout);
+                g.sparseBackward(sg, vg, dev(g, dyl), dev(g, xl), dxg, gg, layout);
+                assertNear(dxc, dxg, 1e-5, layout + " input gradient (fp32), batch " + n);
+                assertNear(gc, gg, 1e-5, layout + " weight gradient (fp32), batch " + n);
             }
-            Tensor dxc = bm ? Tensor.zeros(batch, cols) : Tensor.zeros(cols, batch);
-            Tensor dxg = bm ? nan(g, batch, cols) : nan(g, cols, batch);
-            Tensor gc = Tensor.zeros(sc.nnz()), gg = nan(g, sg.nnz());
-            cpu.sparseBackward(sc, vc, dyl, xl, dxc, gc, layout);
-            g.sparseBackward(sg, vg, dev(g, dyl), dev(g, xl), dxg, gg, layout);
-            assertNear(dxc, dxg, 1e-5, layout + " input gradient (fp32, CSR)");
-            assertNear(gc, gg, 1e-5, layout + " weight gradient (fp32, SDDMM)");
+            Tensor back = nan(g, rows, cols);
+            g.scatterValues(sg, vg, back);
+            assertNear(w, back, 0, "scattered values");
         }
-        Tensor back = nan(g, rows, cols);
-        g.scatterValues(sg, vg, back);
-        assertNear(w, back, 0, "scattered values");
         sg.close();
+    }
+
+    /** y (batch x rows, or rows x batch) against bf16(w) bf16(x)^T in double precision. */
+    private static void assertBf16Product(Tensor w, Tensor x, float[] y, boolean batchMajor, String what) {
+        int rows = w.rows(), cols = w.cols(), n = x.rows();
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < rows; r++) {
+                double sum = 0, scale = 0;
+                for (int c = 0; c < cols; c++) {
+                    double t = (double) HalfFormat.BF16.round(w.get(r, c)) * HalfFormat.BF16.round(x.get(b, c));
+                    sum += t;
+                    scale += Math.abs(t);
+                }
+                float got = y[batchMajor ? b * rows + r : r * n + b];
+                assertTrue(Math.abs(got - sum) <= 1e-5 * (1 + scale), what + " (" + b + ", " + r + "): " + got
+                        + " vs the bf16 product " + sum + " (seed " + SEED + ")");
+            }
+        }
     }
 
     @Test

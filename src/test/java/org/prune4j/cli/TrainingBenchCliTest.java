@@ -70,6 +70,7 @@ class TrainingBenchCliTest {
         assertEquals("1", r[0], r[1]);
         assertTrue(r[1].contains("--two-four prunes exactly two of every four"), r[1]);
         r = run("bench", "--training", "--two-four", "--blocks", "4x4", "--out", dir.toString());
+        assertEquals("1", r[0], r[1]);
         assertTrue(r[1].contains("give one"), r[1]);
         r = run("bench", "--two-four", "--out", dir.toString());
         assertTrue(r[1].contains("--two-four only applies with --training"), r[1]);

@@ -7,6 +7,7 @@ import org.prune4j.backend.Backend;
 import org.prune4j.backend.Capabilities;
 import org.prune4j.backend.Feature;
 import org.prune4j.backend.MaskHandle;
+import org.prune4j.backend.Op;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.TrainingShapes;
 import org.prune4j.backend.TransferCounter;
@@ -207,6 +208,10 @@ abstract class CudaTrainingOps implements Backend {
             }
             return;
         }
+        if (w instanceof CudaTwoFourWeight t) {
+            twoFourBackward(t, values, dy, x, dx, dvalues, layout);
+            return;
+        }
         CudaSparseWeight c = CudaSparseWeight.of(w, "sparseBackward");
         boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
         try (DeviceOperands ops = operands()) {
@@ -235,6 +240,34 @@ abstract class CudaTrainingOps implements Backend {
             }
             ops.finish();
         }
+    }
+
+    /**
+     * The gradients of a 2:4 weight as dense fp32 GEMMs ({@link CudaTwoFourWeight} says why): the
+     * values scattered into the dense weight for dx, the full weight gradient then gathered at
+     * the kept entries.
+     */
+    private void twoFourBackward(CudaTwoFourWeight t, Tensor values, Tensor dy, Tensor x, Tensor dx, Tensor dvalues,
+            ActivationLayout layout) {
+        boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
+        if (dx != null) {
+            Tensor dense = t.denseWeight(this);
+            scatterValues(t, values, dense);
+            // batch-major dx (n x cols) = dy W; feature-major dx (cols x n) = W^T dy
+            if (batchMajor) {
+                gemm(Op.N, Op.N, 1f, dy, dense, 0f, dx);
+            } else {
+                gemm(Op.T, Op.N, 1f, dense, dy, 0f, dx);
+            }
+        }
+        Tensor grad = t.denseGrad(this);
+        // batch-major dW = dy^T x; feature-major dW = dy x^T
+        if (batchMajor) {
+            gemm(Op.T, Op.N, 1f, dy, x, 0f, grad);
+        } else {
+            gemm(Op.N, Op.T, 1f, dy, x, 0f, grad);
+        }
+        gatherValues(t, grad, dvalues);
     }
 
     /** y (rows x n) = W x (feature-major x), with the project's CSR kernel; zero when nothing is stored. */

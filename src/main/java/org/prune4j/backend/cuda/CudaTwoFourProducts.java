@@ -23,9 +23,8 @@ final class CudaTwoFourProducts {
         }
         TwoFourKernel kernel = TwoFourKernel.defaultFor(device.computeCapability(), n);
         CudaTwoFourWeight.Packed p = w.packed(kernel);
-        TwoFourPacking packing = p.layout();
-        int nPad = kernel.padN(n), kPad = packing.kPad(), rowsPad = packing.rowsPad();
-        long slots = packing.source().length;
+        int nPad = kernel.padN(n), kPad = p.kPad(), rowsPad = p.rowsPad();
+        long slots = p.slots();
         DeviceBuffer packed = w.scratch(kernel, CudaTwoFourWeight.PACKED, (slots + 1) / 2);
         DeviceBuffer xh = w.scratch(kernel, CudaTwoFourWeight.X_HALF, ((long) kPad * nPad + 1) / 2);
         DeviceBuffer yp = w.scratch(kernel, CudaTwoFourWeight.Y_PAD, (long) rowsPad * nPad);

@@ -5,21 +5,25 @@ import java.util.Map;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.MaskStructure;
+import org.prune4j.tensor.Tensor;
 
 /**
  * An exact 2:4 pattern on the GPU for training: the forward product on sparse tensor cores, the
- * two gradients on the CSR kernels of the same pattern (held as {@link #csr}, whose stored
- * values, in CSR order, are this weight's values).
+ * two gradients as dense fp32 GEMMs through scratch copies of the weight and its gradient. The
+ * stored values are in CSR order, and the pattern's CSR index ({@link #csr}) places them: it
+ * scatters and gathers, and it is what a caller sees as positions.
  *
- * <p>Why the gradients stay on CSR: the input gradient multiplies by W^T, whose groups of four
+ * <p>Why the gradients are dense: the input gradient multiplies by W^T, whose groups of four
  * run along the outputs, where a 2:4 mask promises nothing, so sparse tensor cores cannot take
  * it without a second, transposable mask; and the weight gradient is wanted only at the kept
- * entries, which is an SDDMM, not a product the tensor cores have. Both also stay fp32, so the
- * update sees full-precision gradients, while the forward rounds W and x to bf16 (fp32
- * accumulation): bf16 keeps fp32's range, so no loss scaling is needed.
+ * entries, an SDDMM, not a product the tensor cores have. At 50% density a GPU's dense GEMM
+ * beats CSR by far, so, as NVIDIA's ASP recipe does, both run dense on the masked weight. They
+ * stay fp32, so the update sees full-precision gradients, while the forward rounds W and x to
+ * bf16 (fp32 accumulation): bf16 keeps fp32's range, so no loss scaling is needed.
  *
  * <p>The packed layout depends on the kernel, and the kernel on the batch width ({@link
- * TwoFourKernel#defaultFor}), so each kernel's packing is built on first use and kept.
+ * TwoFourKernel#defaultFor}): training and evaluation batches can pick different ones, so every
+ * kernel the device runs gets its packing when the weight is made.
  */
 final class CudaTwoFourWeight implements SparseWeight {
     /** Scratch slots: packed values, activations in 16 bits, the padded output. */
@@ -29,12 +33,16 @@ final class CudaTwoFourWeight implements SparseWeight {
 
     final CudaSparseWeight csr;
     private final CudaDevice device;
-    private final CsrMatrix pattern;
     private final Map<TwoFourKernel, Packed> packed = new EnumMap<>(TwoFourKernel.class);
     private final Map<TwoFourKernel, DeviceScratch> scratch = new EnumMap<>(TwoFourKernel.class);
+    private Tensor denseWeight;
+    private Tensor denseGrad;
 
-    /** A packing on the device: the slot map and the metadata, both fixed for the mask. */
-    record Packed(TwoFourPacking layout, DeviceBuffer source, DeviceBuffer meta) {
+    /**
+     * A packing on the device: the slot map ({@code slots} entries) and the metadata, both fixed
+     * for the mask, for a weight padded to {@code rowsPad x kPad}.
+     */
+    record Packed(int rowsPad, int kPad, long slots, DeviceBuffer source, DeviceBuffer meta) {
     }
 
     /** Whether this device trains {@code pattern} on sparse tensor cores: an exact 2:4 pattern, compute capability 8.0+. */
@@ -45,22 +53,50 @@ final class CudaTwoFourWeight implements SparseWeight {
 
     CudaTwoFourWeight(CudaDevice device, CsrMatrix pattern, String backend) {
         this.device = device;
-        this.pattern = pattern;
         this.csr = new CudaSparseWeight(device, pattern, backend);
+        try {
+            for (TwoFourKernel k : TwoFourKernel.values()) {
+                if (k.unsupportedOn(device.computeCapability()) == null) {
+                    TwoFourPacking layout = TwoFourPacking.of(pattern, k);
+                    DeviceBuffer source = device.upload(layout.source());
+                    DeviceBuffer meta;
+                    try {
+                        meta = layout.uploadMeta(device);
+                    } catch (RuntimeException e) {
+                        source.close();
+                        throw e;
+                    }
+                    packed.put(k, new Packed(layout.rowsPad(), layout.kPad(), layout.source().length, source, meta));
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
-    /** The packing for {@code kernel}, uploaded on first use. */
+    /** The packing for {@code kernel}. */
     Packed packed(TwoFourKernel kernel) {
-        return packed.computeIfAbsent(kernel, k -> {
-            TwoFourPacking layout = TwoFourPacking.of(pattern, k);
-            DeviceBuffer source = device.upload(layout.source());
-            try {
-                return new Packed(layout, source, layout.uploadMeta(device));
-            } catch (RuntimeException e) {
-                source.close();
-                throw e;
-            }
-        });
+        Packed p = packed.get(kernel);
+        if (p == null) {
+            throw new IllegalStateException("no " + kernel.label() + " packing: the kernel does not run on this GPU");
+        }
+        return p;
+    }
+
+    /** The weight as a dense matrix and its dense gradient, scratch for the backward GEMMs, made on first use. */
+    Tensor denseWeight(CudaTrainingOps ops) {
+        if (denseWeight == null) {
+            denseWeight = ops.allocate(csr.rows, csr.cols);
+        }
+        return denseWeight;
+    }
+
+    Tensor denseGrad(CudaTrainingOps ops) {
+        if (denseGrad == null) {
+            denseGrad = ops.allocate(csr.rows, csr.cols);
+        }
+        return denseGrad;
     }
 
     /** Scratch buffer {@code slot} for {@code kernel} of at least {@code floats} 32-bit words. */
@@ -94,6 +130,13 @@ final class CudaTwoFourWeight implements SparseWeight {
         packed.clear();
         scratch.values().forEach(DeviceScratch::close);
         scratch.clear();
+        for (Tensor t : new Tensor[] {denseWeight, denseGrad}) {
+            if (t != null) {
+                t.storage().release();
+            }
+        }
+        denseWeight = null;
+        denseGrad = null;
         csr.close();
     }
 }

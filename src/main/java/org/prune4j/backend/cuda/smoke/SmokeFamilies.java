@@ -84,7 +84,7 @@ final class SmokeFamilies {
                         M, K, 64, "p4j_two_four_bf16")));
                 c.add(new SmokeCase("p4j_two_four_f16", g -> twoFour(g, rng, TwoFourKernel.MMA_SP, HalfFormat.FP16,
                         M, K, 64, "p4j_two_four_f16")));
-                c.addAll(TrainingSmoke.twoFourCases(rng, 70, "p4j_two_four_bf16"));
+                c.addAll(TrainingSmoke.twoFourCases(rng, 70, TwoFourKernel.MMA_SP, "p4j_two_four_bf16"));
             }
             case "wgmma-sp" -> {
                 c.add(new SmokeCase("p4j_two_four_wgmma_bf16_wg1", g -> twoFour(g, rng, TwoFourKernel.WGMMA_SP,
@@ -95,7 +95,7 @@ final class SmokeFamilies {
                 // two-warpgroup variant runs
                 c.add(new SmokeCase("p4j_two_four_wgmma_bf16_wg2", g -> twoFour(g, rng, TwoFourKernel.WGMMA_SP,
                         HalfFormat.BF16, 2048, 96, 1152, "p4j_two_four_wgmma_bf16_wg2")));
-                c.addAll(TrainingSmoke.twoFourCases(rng, 160, "p4j_two_four_wgmma_bf16_wg1"));
+                c.addAll(TrainingSmoke.twoFourCases(rng, 160, TwoFourKernel.WGMMA_SP, "p4j_two_four_wgmma_bf16_wg1"));
             }
             case "cublas" -> {
                 for (String p : List.of("fp32", "tf32", "bf16")) {
