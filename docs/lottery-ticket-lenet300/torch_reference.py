@@ -617,6 +617,44 @@ def summary(out):
         print(line)
 
 
+JAVA_METHODS = {"ticket": "lottery ticket (IMP, rewind)", "reinit": "random reinit", "random": "random pruning"}
+
+
+def compare_java(out, java_csv):
+    """A side-by-side table: Prune4J's pooled runs (`prune4j report --compare`'s comparison.csv)
+    and this reference, per branch and weights left, test accuracy at early stopping."""
+    import csv
+    rows = load_results(os.path.join(out, "results.csv"))
+    if not rows:
+        sys.exit("error: no results in %s" % os.path.join(out, "results.csv"))
+    with open(java_csv, newline="") as f:
+        java = list(csv.DictReader(f))
+    ours = {}
+    for r in rows:
+        key = ("ticket" if int(r["round"]) == 0 else r["branch"], round(100 * float(r["weights_left_fraction"]), 2))
+        ours.setdefault(key, []).append(100 * float(r["test_acc_at_early_stop"]))
+    print("Test accuracy at early stopping (%): Prune4J mean ± sd (95% interval half-width) over its seeds, "
+          "next to this PyTorch reference's mean ± sd; n = seeds.\n")
+    print("| branch | weights left | Prune4J | n | PyTorch reference | n | difference |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for branch in ("ticket", "reinit", "random"):
+        for j in java:
+            method = j["method"]
+            if method != JAVA_METHODS[branch] and not (branch == "ticket" and method == "dense"):
+                continue
+            pct = round(float(j["percent_remaining"]), 2)
+            mean, sd, ci = (100 * float(j[k]) for k in ("mean_early_stop_test_accuracy", "std", "ci95"))
+            ref = np.array(ours.get((branch, pct), []), dtype=float)
+            if len(ref) == 0:
+                ref_cell, diff = "—", ""
+            else:
+                ref_cell = "%.2f" % ref.mean() + (" ± %.2f" % ref.std(ddof=1) if len(ref) > 1 else "")
+                diff = "%+.2f" % (mean - ref.mean())
+            name = "dense" if method == "dense" else branch
+            print("| %s | %.1f%% | %.2f ± %.2f (± %.2f) | %s | %s | %d | %s |" % (name, pct, mean, sd, ci, j["networks"],
+                                                                             ref_cell, len(ref), diff))
+
+
 # ---------------------------------------------------------------- main
 
 def main(argv=None):
@@ -640,10 +678,18 @@ def main(argv=None):
     ap.add_argument("--allow-thread-change", action="store_true",
                     help="resume with another --threads than the run started with")
     ap.add_argument("--summary", action="store_true", help="print a Markdown table from OUT/results.csv and exit")
+    ap.add_argument("--compare-java", metavar="CSV",
+                    help="with --summary: print this reference next to Prune4J's pooled runs, the comparison.csv "
+                         "that `prune4j report --compare` writes")
     args = ap.parse_args(argv)
 
+    if args.compare_java and not args.summary:
+        ap.error("--compare-java goes with --summary")
     if args.summary:
-        summary(args.out)
+        if args.compare_java:
+            compare_java(args.out, args.compare_java)
+        else:
+            summary(args.out)
         return
     if args.rounds < 0 or args.iterations < 1 or args.eval_every < 1 or args.threads < 1:
         ap.error("--rounds must be >= 0, --iterations, --eval-every and --threads >= 1")
