@@ -131,6 +131,7 @@ final class CudaDevice implements AutoCloseable {
         private final Pointer params;
 
         private Launch(String kernel, int gridX, int gridY, int block, Object[] args) {
+            checkGrid(kernel, gridX, gridY);
             this.kernel = kernel;
             this.function = gridX == 0 || gridY == 0 ? null : function(kernel);
             this.gridX = gridX;
@@ -157,6 +158,26 @@ final class CudaDevice implements AutoCloseable {
             }
             Cuda.check(JCudaDriver.cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, handles.stream, params,
                     null), "cuLaunchKernel(" + kernel + ", grid " + gridX + "x" + gridY + ", block " + block + ")");
+        }
+    }
+
+    /** CUDA's limit on a grid's y dimension (x allows 2^31 - 1). */
+    static final int MAX_GRID_Y = 65_535;
+
+    /**
+     * Refuses a grid CUDA would reject with a bare "invalid argument": the kernels put the
+     * activation columns (the batch) or output rows on y, so an oversized grid means one
+     * operand is too large for a single launch, and the fix is the caller's.
+     */
+    static void checkGrid(String kernel, int gridX, int gridY) {
+        if (gridX < 0 || gridY < 0) {
+            throw new IllegalArgumentException(kernel + ": a grid of " + gridX + " x " + gridY + " blocks; a size "
+                    + "overflowed, so an operand is larger than the kernels index (2^31 elements)");
+        }
+        if (gridY > MAX_GRID_Y) {
+            throw new IllegalArgumentException(kernel + " needs a grid of " + gridX + " x " + gridY + " blocks, and CUDA "
+                    + "allows at most " + MAX_GRID_Y + " in y: the batch (activation columns) or the layer is too "
+                    + "large for one launch of this kernel; split the batch into smaller ones");
         }
     }
 

@@ -31,6 +31,16 @@ class CudaErrorsTest {
     }
 
     @Test
+    void aGridTooTallForCudaIsRefusedByNameBeforeTheLaunch() {
+        CudaDevice.checkGrid("p4j_csr_spmm_f32", 10, CudaDevice.MAX_GRID_Y);
+        String msg = assertThrows(IllegalArgumentException.class,
+                () -> CudaDevice.checkGrid("p4j_csr_spmm_f32", 10, CudaDevice.MAX_GRID_Y + 1)).getMessage();
+        assertTrue(msg.contains("p4j_csr_spmm_f32") && msg.contains("split the batch"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> CudaDevice.checkGrid("p4j_fill", -3, 1)).getMessage();
+        assertTrue(msg.contains("overflowed"), msg);
+    }
+
+    @Test
     void halfFormatsRoundTheWayTheGpuReads() {
         // bf16 keeps the top 16 bits, rounding to nearest even: 1 + 2^-8 is a tie and rounds to 1,
         // 1 + 3 * 2^-9 rounds up to 1 + 2^-7.
