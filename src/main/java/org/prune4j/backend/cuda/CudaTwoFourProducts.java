@@ -5,8 +5,9 @@ import org.prune4j.backend.ActivationLayout;
 /**
  * The forward product of a training step on a {@link CudaTwoFourWeight}, on sparse tensor cores:
  * the current fp32 values are gathered into the kernel's packed bf16 layout, the activations
- * rounded to bf16 in its padded K x N layout, the product run by the 2:4 kernel the batch width
- * selects, and its padded fp32 output cropped to the layer's layout.
+ * (transposed first when batch-major) rounded to bf16 in its padded K x N layout, the product
+ * run by the 2:4 kernel the batch width selects, and its padded fp32 output cropped (and
+ * transposed back) to the layer's layout.
  */
 final class CudaTwoFourProducts {
     private static final int THREADS = 256;
@@ -28,12 +29,22 @@ final class CudaTwoFourProducts {
         DeviceBuffer packed = w.scratch(kernel, CudaTwoFourWeight.PACKED, (slots + 1) / 2);
         DeviceBuffer xh = w.scratch(kernel, CudaTwoFourWeight.X_HALF, ((long) kPad * nPad + 1) / 2);
         DeviceBuffer yp = w.scratch(kernel, CudaTwoFourWeight.Y_PAD, (long) rowsPad * nPad);
-        int batchMajor = layout == ActivationLayout.BATCH_MAJOR ? 1 : 0;
+        // The conversions read and write along rows, so batch-major activations go through the
+        // tested tile transpose first (and the output back), as the CSR path does.
+        boolean batchMajor = layout == ActivationLayout.BATCH_MAJOR;
+        DeviceBuffer xf = x, yf = y;
+        if (batchMajor) {
+            xf = w.scratch(kernel, CudaTwoFourWeight.X_T, (long) cols * n);
+            yf = w.scratch(kernel, CudaTwoFourWeight.Y_T, (long) rows * n);
+            CudaTrainingOps.transpose(device, x, 1, n, cols, xf);
+        }
         device.launch("p4j_two_four_pack", grid(slots), 1, THREADS, slots, p.source(), values, 1, packed);
-        device.launch("p4j_two_four_activations", grid((long) kPad * nPad), 1, THREADS, cols, n, kPad, nPad,
-                batchMajor, 1, x, xh);
+        device.launch("p4j_two_four_activations", grid((long) kPad * nPad), 1, THREADS, cols, n, kPad, nPad, 1, xf, xh);
         TwoFourSpmm.launch(device, kernel, HalfFormat.BF16, rowsPad, kPad, packed, p.meta(), xh, yp, nPad).enqueue();
-        device.launch("p4j_two_four_crop", grid((long) rows * n), 1, THREADS, rows, n, nPad, batchMajor, yp, y);
+        device.launch("p4j_two_four_crop", grid((long) rows * n), 1, THREADS, rows, n, nPad, yp, yf);
+        if (batchMajor) {
+            CudaTrainingOps.transpose(device, yf, 1, rows, n, y);
+        }
     }
 
     private static int grid(long n) {

@@ -26,10 +26,12 @@ import org.prune4j.tensor.Tensor;
  * kernel the device runs gets its packing when the weight is made.
  */
 final class CudaTwoFourWeight implements SparseWeight {
-    /** Scratch slots: packed values, activations in 16 bits, the padded output. */
+    /** Scratch slots: packed values, activations in 16 bits, the padded output, x^T and y^T (batch-major). */
     static final int PACKED = 0;
     static final int X_HALF = 1;
     static final int Y_PAD = 2;
+    static final int X_T = 3;
+    static final int Y_T = 4;
 
     final CudaSparseWeight csr;
     private final CudaDevice device;
@@ -101,7 +103,7 @@ final class CudaTwoFourWeight implements SparseWeight {
 
     /** Scratch buffer {@code slot} for {@code kernel} of at least {@code floats} 32-bit words. */
     DeviceBuffer scratch(TwoFourKernel kernel, int slot, long floats) {
-        return scratch.computeIfAbsent(kernel, k -> new DeviceScratch(device, 3)).get(slot, floats);
+        return scratch.computeIfAbsent(kernel, k -> new DeviceScratch(device, 5)).get(slot, floats);
     }
 
     @Override
