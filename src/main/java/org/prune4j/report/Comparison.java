@@ -214,7 +214,7 @@ public final class Comparison {
                         : 100 * r.ci95());
             }
             Path a = out.resolve("comparison.png"), t = out.resolve("comparison-time.png");
-            Plots.lineAgainstWeightsRemaining(a, "test accuracy at early stopping (bars: 95% interval over seeds)",
+            Plots.lineAgainstWeightsRemaining(a, "test accuracy at early stopping (bands: 95% interval over seeds)",
                     "test accuracy (%)", withIntervals(series(acc), ci));
             Plots.lineAgainstWeightsRemaining(t, "training time", "seconds", series(time));
             // accuracy against what it cost, each method's points joined from dense to sparse:

@@ -40,12 +40,27 @@ public final class Plots {
                 && Plots.class.getClassLoader().getResource("org/knowm/xchart/XYChart.class") != null;
     }
 
-    /** One named series of (x, y) points. */
-    /** A named line; {@code errors}, when not null, draws a bar of +- errors[i] at each point. */
+    /**
+     * A named line; {@code errors}, when not null, draws a shaded band of +- errors[i] around it
+     * (an interval over seeds, say) in the line's colour.
+     */
     public record Series(String name, double[] x, double[] y, double[] errors) {
         public Series(String name, double[] x, double[] y) {
             this(name, x, y, null);
         }
+    }
+
+    /** The band's polygon {x, y}: (x, y + e) left to right, then (x, y - e) right to left. */
+    static double[][] bandOutline(double[] x, double[] y, double[] e) {
+        int n = x.length;
+        double[] bx = new double[2 * n], by = new double[2 * n];
+        for (int k = 0; k < n; k++) {
+            bx[k] = x[k];
+            by[k] = y[k] + e[k];
+            bx[2 * n - 1 - k] = x[k];
+            by[2 * n - 1 - k] = y[k] - e[k];
+        }
+        return new double[][] {bx, by};
     }
 
     /**
@@ -58,15 +73,47 @@ public final class Plots {
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(6);
+        addLines(chart, series, s -> s.x());
+        save(chart, file);
+    }
+
+    /**
+     * Adds each series as a line with circle markers at the x positions {@code position} gives,
+     * its band first (so every line is drawn over every band), in the theme's colour for its
+     * place in the list so the band matches its line.
+     */
+    private static void addLines(XYChart chart, List<Series> series, java.util.function.Function<Series, double[]> position) {
+        java.awt.Color[] palette = chart.getStyler().getSeriesColors();
+        List<Runnable> lines = new java.util.ArrayList<>();
+        int i = 0;
         for (Series s : series) {
             if (s.x().length == 0) {
                 continue;
             }
-            XYSeries xy = s.errors() == null ? chart.addSeries(s.name(), s.x(), s.y())
-                    : chart.addSeries(s.name(), s.x(), s.y(), s.errors());
-            xy.setMarker(SeriesMarkers.CIRCLE);
+            double[] x = position.apply(s);
+            java.awt.Color c = palette[i++ % palette.length];
+            if (s.errors() != null) {
+                band(chart, s, x, c);
+            }
+            lines.add(() -> {
+                XYSeries xy = chart.addSeries(s.name(), x, s.y());
+                xy.setMarker(SeriesMarkers.CIRCLE);
+                xy.setLineColor(c);
+                xy.setMarkerColor(c);
+            });
         }
-        save(chart, file);
+        lines.forEach(Runnable::run);
+    }
+
+    /** The closed outline y + e forwards, then y - e backwards, filled translucent and left out of the legend. */
+    private static void band(XYChart chart, Series s, double[] x, java.awt.Color c) {
+        double[][] outline = bandOutline(x, s.y(), s.errors());
+        XYSeries b = chart.addSeries(s.name() + " (interval)", outline[0], outline[1]);
+        b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        b.setFillColor(new java.awt.Color(c.getRed(), c.getGreen(), c.getBlue(), 48));
+        b.setLineColor(new java.awt.Color(c.getRed(), c.getGreen(), c.getBlue(), 0));
+        b.setMarker(SeriesMarkers.NONE);
+        b.setShowInLegend(false);
     }
 
     /**
@@ -110,10 +157,7 @@ public final class Plots {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(6);
         chart.setCustomXAxisTickLabelsFormatter(Plots::remainingLabel);
-        for (Series s : series) {
-            if (s.x().length == 0) {
-                continue;
-            }
+        addLines(chart, series, s -> {
             double[] x = new double[s.x().length];
             for (int i = 0; i < x.length; i++) {
                 if (!(s.x()[i] > 0 && s.x()[i] <= 100)) {
@@ -121,10 +165,8 @@ public final class Plots {
                 }
                 x[i] = Math.log10(100 / s.x()[i]);
             }
-            XYSeries xy = s.errors() == null ? chart.addSeries(s.name(), x, s.y())
-                    : chart.addSeries(s.name(), x, s.y(), s.errors());
-            xy.setMarker(SeriesMarkers.CIRCLE);
-        }
+            return x;
+        });
         save(chart, file);
     }
 

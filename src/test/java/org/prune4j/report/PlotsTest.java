@@ -33,6 +33,20 @@ class PlotsTest {
     }
 
     @Test
+    void anIntervalIsABandAroundItsLine() throws Exception {
+        double[][] o = Plots.bandOutline(new double[] {1, 2, 3}, new double[] {10, 20, 30}, new double[] {1, 2, 0.5});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 2, 3, 3, 2, 1}, o[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {11, 22, 30.5, 29.5, 18, 9}, o[1]);
+        assumeTrue(Plots.available(), "charting libraries not on the class path");
+        Plots.lineAgainstWeightsRemaining(dir.resolve("band.png"), "t", "accuracy", List.of(
+                new Plots.Series("a", new double[] {100, 50, 10}, new double[] {88, 89, 88.5}, new double[] {0.3, 0.4, 0.5}),
+                new Plots.Series("b", new double[] {100, 50, 10}, new double[] {87, 88, 87.5}, null)));
+        String svg = Files.readString(dir.resolve("band.svg"));
+        assertTrue(svg.contains("<svg"), "an SVG document");
+        assertTrue(Files.size(dir.resolve("band.png")) > 0);
+    }
+
+    @Test
     void lineBarAndHeatMapChartsAreWrittenAsPngAndSvg() throws Exception {
         assumeTrue(Plots.available(), "charting libraries not on the class path");
         Plots.line(dir.resolve("line.png"), "t", "x", "y", List.of(new Plots.Series("s", new double[] {1, 2},
