@@ -30,7 +30,6 @@ import org.prune4j.tensor.Tensor;
  * still gives back every handle and logs what could not be released.
  */
 public final class CudaBackend extends CudaTrainingOps {
-    private static final int EW_BLOCK = 256;
 
     private final String name;
     private final Cublas cublas;
@@ -82,7 +81,7 @@ public final class CudaBackend extends CudaTrainingOps {
                 if (beta == 0f) {
                     device.zero(dc, 4L * c.size());
                 } else {
-                    device.launch("p4j_scale", grid(c.size()), 1, EW_BLOCK, (long) c.size(), beta, dc);
+                    device.launch("p4j_scale", grid(c.size()), 1, BLOCK, (long) c.size(), beta, dc);
                 }
             } else if (cublas != null) {
                 cublas.sgemm(opA == Op.T, opB == Op.T, m, n, k, alpha, da.ptr.address(), a.cols(), db.ptr.address(),
@@ -341,7 +340,7 @@ public final class CudaBackend extends CudaTrainingOps {
         device.makeCurrent();
         try (DeviceOperands ops = new DeviceOperands(device, counter)) {
             if (m.cols() > 0) {
-                device.launch("p4j_sum_rows", ceil(m.cols(), EW_BLOCK), 1, EW_BLOCK, m.rows(), m.cols(), ops.in(m),
+                device.launch("p4j_sum_rows", ceil(m.cols(), BLOCK), 1, BLOCK, m.rows(), m.cols(), ops.in(m),
                         ops.out(out));
             }
             ops.finish();
@@ -358,7 +357,7 @@ public final class CudaBackend extends CudaTrainingOps {
         try (DeviceOperands ops = new DeviceOperands(device, counter)) {
             Object[] a = args.apply(ops);
             if (n > 0) {
-                device.launch(kernel, grid(n), 1, EW_BLOCK, a);
+                device.launch(kernel, grid(n), 1, BLOCK, a);
             }
             ops.finish();
         }
@@ -513,9 +512,5 @@ public final class CudaBackend extends CudaTrainingOps {
 
     static int ceil(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    private static int grid(long n) {
-        return (int) Math.max(1, Math.min((n + EW_BLOCK - 1) / EW_BLOCK, 8192));
     }
 }

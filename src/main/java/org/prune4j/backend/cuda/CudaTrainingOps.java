@@ -26,7 +26,8 @@ import org.prune4j.tensor.Tensor;
  * bandwidth) into the weight's scratch and run the CSR kernels, which read X feature-major.
  */
 abstract class CudaTrainingOps implements Backend {
-    private static final int BLOCK = 256;
+    /** Threads per block of the grid-stride elementwise kernels. */
+    static final int BLOCK = 256;
     final CudaDevice device;
     final TransferCounter counter = new TransferCounter();
     private final Device where;
@@ -109,10 +110,15 @@ abstract class CudaTrainingOps implements Backend {
         ew("p4j_fill", t.size(), (long) t.size(), value, DeviceOperands.resident(t, device).buffer);
     }
 
+    /** Blocks of {@link #BLOCK} threads for a grid-stride kernel over n elements (at most 8192; the loop covers the rest). */
+    static int grid(long n) {
+        return (int) Math.max(1, Math.min((n + BLOCK - 1) / BLOCK, 8192));
+    }
+
     /** A grid-stride kernel over n elements. */
     private void ew(String kernel, long n, Object... args) {
         if (n > 0) {
-            device.launch(kernel, (int) Math.max(1, Math.min((n + BLOCK - 1) / BLOCK, 8192)), 1, BLOCK, args);
+            device.launch(kernel, grid(n), 1, BLOCK, args);
         }
     }
 

@@ -10,8 +10,6 @@ import org.prune4j.backend.ActivationLayout;
  * transposed back) to the layer's layout.
  */
 final class CudaTwoFourProducts {
-    private static final int THREADS = 256;
-
     private CudaTwoFourProducts() {
     }
 
@@ -38,16 +36,14 @@ final class CudaTwoFourProducts {
             yf = w.scratch(kernel, CudaTwoFourWeight.Y_T, (long) rows * n);
             CudaTrainingOps.transpose(device, x, 1, n, cols, xf);
         }
-        device.launch("p4j_two_four_pack", grid(slots), 1, THREADS, slots, p.source(), values, 1, packed);
-        device.launch("p4j_two_four_activations", grid((long) kPad * nPad), 1, THREADS, cols, n, kPad, nPad, 1, xf, xh);
+        int block = CudaTrainingOps.BLOCK;
+        device.launch("p4j_two_four_pack", CudaTrainingOps.grid(slots), 1, block, slots, p.source(), values, 1, packed);
+        device.launch("p4j_two_four_activations", CudaTrainingOps.grid((long) kPad * nPad), 1, block, cols, n, kPad,
+                nPad, 1, xf, xh);
         TwoFourSpmm.launch(device, kernel, HalfFormat.BF16, rowsPad, kPad, packed, p.meta(), xh, yp, nPad).enqueue();
-        device.launch("p4j_two_four_crop", grid((long) rows * n), 1, THREADS, rows, n, nPad, yp, yf);
+        device.launch("p4j_two_four_crop", CudaTrainingOps.grid((long) rows * n), 1, block, rows, n, nPad, yp, yf);
         if (batchMajor) {
             CudaTrainingOps.transpose(device, yf, 1, rows, n, y);
         }
-    }
-
-    private static int grid(long n) {
-        return (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, 8192));
     }
 }

@@ -15,10 +15,10 @@ import org.prune4j.sparse.CsrMatrix;
  * @param kPad    logical columns padded for the kernel
  * @param source  for each packed 16-bit value, the index of the stored (CSR-ordered) value it
  *                holds, or -1
- * @param meta    the metadata in the kernel's layout: 16-bit words widened to int for mma.sp,
- *                32-bit fragment words for wgmma.sp
+ * @param meta    the metadata as 16-bit words, row-major (mma.sp reads them so; wgmma.sp's
+ *                fragment words are made from them on upload)
  */
-record TwoFourPacking(TwoFourKernel kernel, int rowsPad, int kPad, int[] source, int[] meta) {
+record TwoFourPacking(TwoFourKernel kernel, int rowsPad, int kPad, int[] source, short[] meta) {
 
     /**
      * The packing of {@code pattern} (at most two entries in every group of four columns) for
@@ -35,6 +35,7 @@ record TwoFourPacking(TwoFourKernel kernel, int rowsPad, int kPad, int[] source,
         Arrays.fill(meta, (short) 0x4444);
         int[] ptr = pattern.rowPtr(), idx = pattern.colIdx();
         int[] at = new int[4];
+        boolean[] take = new boolean[4];
         for (int r = 0; r < rows; r++) {
             Arrays.fill(meta, r * words, (r + 1) * words, (short) 0);
             int p = ptr[r];
@@ -48,7 +49,6 @@ record TwoFourPacking(TwoFourKernel kernel, int rowsPad, int kPad, int[] source,
                     }
                     at[idx[p] % 4] = p;
                 }
-                boolean[] take = new boolean[4];
                 for (int q = 0; q < 4; q++) {
                     take[q] = at[q] >= 0;
                 }
@@ -70,29 +70,23 @@ record TwoFourPacking(TwoFourKernel kernel, int rowsPad, int kPad, int[] source,
             }
         }
         if (kernel == TwoFourKernel.MMA_SP) {
-            int[] wide = new int[meta.length];
-            for (int i = 0; i < meta.length; i++) {
-                wide[i] = meta[i] & 0xffff;
-            }
-            return new TwoFourPacking(kernel, rowsPad, kPad, source, wide);
+            return new TwoFourPacking(kernel, rowsPad, kPad, source, meta);
         }
         int[] order = TwoFourSpmm.wgmmaOrder(rowsPad, kPad);
         int[] reordered = new int[order.length];
         for (int o = 0; o < order.length; o++) {
             reordered[o] = source[order[o]];
         }
-        return new TwoFourPacking(kernel, rowsPad, kPad, reordered, TwoFourSpmm.wgmmaMeta(meta, rowsPad, kPad));
+        return new TwoFourPacking(kernel, rowsPad, kPad, reordered, meta);
     }
 
-    /** The metadata on the device: 16-bit words for mma.sp, 32-bit fragment words for wgmma.sp. */
+    /** wgmma.sp's fragment metadata words, made from the row-major ones. */
+    int[] wgmmaMeta() {
+        return TwoFourSpmm.wgmmaMeta(meta, rowsPad, kPad);
+    }
+
+    /** The metadata on the device, in the kernel's layout. */
     DeviceBuffer uploadMeta(CudaDevice device) {
-        if (kernel == TwoFourKernel.WGMMA_SP) {
-            return device.upload(meta);
-        }
-        short[] narrow = new short[meta.length];
-        for (int i = 0; i < meta.length; i++) {
-            narrow[i] = (short) meta[i];
-        }
-        return device.upload(narrow);
+        return kernel == TwoFourKernel.WGMMA_SP ? device.upload(wgmmaMeta()) : device.upload(meta);
     }
 }

@@ -125,7 +125,8 @@ final class SmokeFamilies {
         return Tensor.uniform(rng, -1f, 1f, rows, cols);
     }
 
-    private static Tensor rounded(Tensor t, java.util.function.DoubleUnaryOperator round) {
+    /** A copy of {@code t} with every element passed through {@code round}. */
+    static Tensor rounded(Tensor t, java.util.function.DoubleUnaryOperator round) {
         Tensor r = t.copy();
         float[] d = r.data();
         for (int i = 0; i < d.length; i++) {

@@ -8,6 +8,7 @@ import org.prune4j.backend.Backends;
 import org.prune4j.backend.MaskHandle;
 import org.prune4j.backend.SparseWeight;
 import org.prune4j.backend.cuda.CudaBackend;
+import org.prune4j.backend.cuda.HalfFormat;
 import org.prune4j.sparse.BlockShape;
 import org.prune4j.sparse.CsrMatrix;
 import org.prune4j.sparse.Mask;
@@ -296,8 +297,8 @@ final class TrainingSmoke {
                 Tensor values = in.nan(w.nnz()), y = bm ? in.nan(batch, 37) : in.nan(37, batch);
                 Tensor dense = in.get(0), xin = in.get(1);
                 if (b.device().isHost()) {
-                    bf16(dense);
-                    bf16(xin);
+                    dense = SmokeFamilies.rounded(dense, v -> HalfFormat.BF16.round((float) v));
+                    xin = SmokeFamilies.rounded(xin, v -> HalfFormat.BF16.round((float) v));
                 }
                 b.gatherValues(w, dense, values);
                 b.sparseForward(w, values, xin, y, layout);
@@ -313,13 +314,6 @@ final class TrainingSmoke {
             }));
         }
         return c;
-    }
-
-    private static void bf16(Tensor t) {
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) {
-            d[i] = org.prune4j.backend.cuda.HalfFormat.BF16.round(d[i]);
-        }
     }
 
     /** A case that runs {@code op} on the GPU and on the CPU with the same inputs and compares. */
