@@ -2,6 +2,7 @@ package org.prune4j.exchange;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -42,9 +43,26 @@ public record NamedArray(String name, DType dtype, int[] shape, byte[] bytes) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
             }
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^63 elements");
+            }
         }
         return n;
+    }
+
+    /**
+     * The bytes a file's array of this shape and type holds, or a {@link ModelFileException} naming the
+     * array when the shape is not one an array can have: readers take shapes from untrusted headers.
+     */
+    static long fileBytes(Path file, String name, int[] shape, DType dtype) {
+        try {
+            return Math.multiplyExact(count(shape), dtype.size);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ModelFileException(file, name + ": " + (e.getMessage() == null ? "shape "
+                    + Arrays.toString(shape) + " is too large" : e.getMessage()) + "; the header is damaged");
+        }
     }
 
     public long elements() {

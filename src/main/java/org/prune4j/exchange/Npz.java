@@ -154,7 +154,7 @@ public final class Npz {
             }
         }
         int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
-        long want = NamedArray.count(shape) * dtype.size;
+        long want = NamedArray.fileBytes(file, name, shape, dtype);
         if (entrySize >= 0 && want > entrySize) {
             throw new ModelFileException(file, name + ": shape " + dims + " needs " + want + " bytes but the entry holds "
                     + entrySize + ": truncated or damaged");

@@ -138,7 +138,7 @@ public final class SafeTensors {
             shape[i] = (int) d;
         }
         long begin = range.get(0).asLong(-1), end = range.get(1).asLong(-1);
-        long want = NamedArray.count(shape) * dtype.size;
+        long want = NamedArray.fileBytes(file, name, shape, dtype);
         if (begin < 0 || end < begin || end > dataSize || end - begin != want) {
             throw new ModelFileException(file, name + ": bytes " + begin + ".." + end + " do not hold a "
                     + java.util.Arrays.toString(shape) + " " + dtype + " inside the file's " + dataSize

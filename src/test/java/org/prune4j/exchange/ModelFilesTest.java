@@ -188,4 +188,43 @@ class ModelFilesTest {
 
         assertThrows(IllegalArgumentException.class, () -> ModelFiles.write(m, dir.resolve("model.bin")));
     }
+
+    /** A .npz holding one .npy entry whose header declares {@code shape}, followed by eight data bytes. */
+    private Path npzWithShape(String fileName, String shape) throws IOException {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        java.io.ByteArrayOutputStream npy = new java.io.ByteArrayOutputStream();
+        npy.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+        npy.write(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        npy.write(new byte[8]);
+        Path f = dir.resolve(fileName);
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("w.npy"));
+            zip.write(npy.toByteArray());
+            zip.closeEntry();
+        }
+        return f;
+    }
+
+    @Test
+    void shapesNoArrayCanHaveAreNamedErrors() throws IOException {
+        // a fuzzer found the negative one; the overflowing product would wrap to a small or negative size
+        Path negative = npzWithShape("negative.npz", "(-6,)");
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Npz.read(negative));
+        assertTrue(e.getMessage().contains("w: negative dimension"), e.getMessage());
+
+        Path huge = npzWithShape("huge.npz", "(2147483647, 2147483647, 2147483647)");
+        e = assertThrows(ModelFileException.class, () -> Npz.read(huge));
+        assertTrue(e.getMessage().contains("more than 2^63 elements"), e.getMessage());
+
+        String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],"
+                + "\"data_offsets\":[0,8]}}";
+        java.nio.ByteBuffer st = java.nio.ByteBuffer.allocate(8 + json.length() + 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        st.putLong(json.length()).put(json.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path hugeSt = dir.resolve("huge.safetensors");
+        Files.write(hugeSt, st.array());
+        e = assertThrows(ModelFileException.class, () -> SafeTensors.read(hugeSt));
+        assertTrue(e.getMessage().contains("more than 2^63 elements"), e.getMessage());
+    }
 }
