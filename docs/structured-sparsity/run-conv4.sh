@@ -7,8 +7,10 @@
 #   docs/structured-sparsity/run-conv4.sh [RUNS_FOLDER]      (default runs/structured-conv4)
 # Environment: ITERATIONS (per round, default 4000), EVAL_EVERY (default 1000), BACKEND
 # (auto, cpu or cuda; default auto), EXTRA (more prune options, e.g. the subsets of a smoke run).
-# A Conv-4 step costs about 27 GFLOP at batch 60: about 0.3-0.5 s on 2 CPU cores (so the
-# eleven runs are some 5-8 hours there) and milliseconds on a GPU.
+# A Conv-4 step costs about 27 GFLOP at batch 60: about 0.3-0.5 s on 2 CPU cores and milliseconds
+# on a GPU. The first run trains the dense round 0 and the other ten take it from that run (the
+# same dense training), so the sweep is twelve trainings of ITERATIONS steps: some 4-7 hours on
+# 2 CPU cores at the default.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs/structured-conv4}

@@ -122,7 +122,8 @@ final class ExperimentRun implements AutoCloseable {
         }
         for (int r = 0; r <= rounds; r++) {
             int round = r;
-            MainRound main = ensureMain(r, () -> runMain(round));
+            MainRound main = ensureMain(r, () -> round == 0 ? reusedDenseRound().orElseGet(() -> runMain(0))
+                    : runMain(round));
             results.add(main.result());
             report();
             if (r == 0 || p == null) {
@@ -220,6 +221,39 @@ final class ExperimentRun implements AutoCloseable {
     private SparseMethod.Context methodContext() {
         return new SparseMethod.Context(s.sparseTraining(), s.trainConfig(), data.train().size(), s::optimiser,
                 s.learningRateSchedule(), policy, new Rng(s.seed()).split(7000));
+    }
+
+    /**
+     * Round 0 taken from a sibling run that trained the same dense network, or empty when none
+     * can lend it. Not done when this run measures latency (that is its own measurement) or
+     * rewinds to a point inside round 0's training, which only training this run's round 0 saves.
+     */
+    private Optional<MainRound> reusedDenseRound() {
+        boolean lateRewind = p != null && p.resetInstance() instanceof Reset.RewindToIteration rw && rw.iteration() > 0;
+        if (latencyBatches.length > 0 || lateRewind) {
+            return Optional.empty();
+        }
+        Optional<DenseRoundDonor.Found> donor = DenseRoundDonor.find(dir.path(), s, environment(), init, log);
+        if (donor.isEmpty()) {
+            return Optional.empty();
+        }
+        checkEnvironment(0, MAIN, s.trainConfig().batch());
+        DenseRoundDonor.Found d = donor.get();
+        RoundResult r = d.result();
+        RoundResult res = new RoundResult(0, MAIN, p == null ? "dense" : ExperimentRunner.methodLabel(s),
+                r.layerDensity(), r.weightsRemaining(), r.weightsTotal(), r.density(), r.earlyStop(), r.last(),
+                r.seconds(), r.kernels(), r.curve(), r.cost(), null);
+        if (p != null && p.resetInstance() instanceof Reset.RewindToIteration) {
+            dir.saveCheckpoint("rewind.ckpt", init);
+        }
+        model.load(d.state());
+        dir.saveCheckpoint(ckpt(0), d.state());
+        dir.saveResult(res);
+        machine.put("round0", "reused from " + d.dir().getFileName() + ", which trained the same dense network");
+        log.accept(String.format("round 0 main: the dense network %s trained with these settings and this setup "
+                + "(test %.2f%% at early stop), reused rather than trained again", d.dir().getFileName(),
+                100 * res.earlyStop().testAccuracy()));
+        return Optional.of(new MainRound(res, d.state()));
     }
 
     private MainRound runMain(int r) {

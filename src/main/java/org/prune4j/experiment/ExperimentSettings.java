@@ -208,6 +208,21 @@ public record ExperimentSettings(String kind, String model, String data, int val
         return Json.hash12(canonicalJson());
     }
 
+    /**
+     * Round 0 of this run as the plain dense training it is, when it is one: the pruning
+     * settings act from round 1 on, except a BatchNorm-scale penalty and a sparsity regulariser,
+     * which train round 0 differently; sparse training has no dense round at all. Two runs with
+     * equal dense rounds train the same network in round 0 (see {@link DenseRoundDonor}).
+     */
+    public java.util.Optional<ExperimentSettings> denseRound() {
+        if (sparseTraining != null || (pruning != null && (pruning.scaleL1() > 0 || pruning.regularise() != null))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ExperimentSettings("train", model, data, validation, trainLimit, testLimit,
+                optimizer, learningRate, momentum, weightDecay, lrSchedule, batch, iterations, evalEvery, seed, null,
+                null, augment));
+    }
+
     /** The same experiment with another seed: a replicate, in a run folder of its own. */
     public ExperimentSettings withSeed(long newSeed) {
         return new ExperimentSettings(kind, model, data, validation, trainLimit, testLimit, optimizer, learningRate,
