@@ -85,6 +85,8 @@ public final class Trainer {
             long examples = 0;
             long lastEval = 0;
             double rate = Double.NaN;
+            String latest = String.format("val %.2f%% test %.2f%% before training", 100 * curve.get(0).valAccuracy(),
+                    100 * curve.get(0).testAccuracy());
             for (long it = 0; it < cfg.iterations(); it++) {
                 int[] idx = order.order(it);
                 int off = order.offset(it);
@@ -108,9 +110,12 @@ public final class Trainer {
                     curve.add(p);
                     examples = 0;
                     lastEval = done;
-                    progress.step(done, String.format("loss %.3f val %.2f%% test %.2f%%", p.trainLoss(),
-                            100 * p.valAccuracy(), 100 * p.testAccuracy()));
+                    latest = String.format("loss %.3f val %.2f%% test %.2f%%", p.trainLoss(), 100 * p.valAccuracy(),
+                            100 * p.testAccuracy());
                 }
+                // every step, not only at evaluations: a background log then says where a slow run is
+                // every 30 seconds even when evaluations are many minutes apart
+                progress.step(done, latest);
             }
         } finally {
             model.release();
