@@ -8,9 +8,9 @@
 # Environment: ITERATIONS (per round, default 4000), EVAL_EVERY (default 1000), BACKEND
 # (auto, cpu or cuda; default auto), EXTRA (more prune options, e.g. the subsets of a smoke run).
 # A Conv-4 step costs about 27 GFLOP at batch 60: about 0.3-0.5 s on 2 CPU cores and milliseconds
-# on a GPU. The first run trains the dense round 0 and the other ten take it from that run (the
-# same dense training), so the sweep is twelve trainings of ITERATIONS steps: some 4-7 hours on
-# 2 CPU cores at the default.
+# on a GPU. The sweep is nine runs; the first trains the dense round 0 and the other eight take it
+# from that run (the same dense training), so it is ten trainings of ITERATIONS steps: some 4-6
+# hours on 2 CPU cores at the default.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs/structured-conv4}

@@ -124,6 +124,9 @@ final class ExperimentRun implements AutoCloseable {
             int round = r;
             MainRound main = ensureMain(r, () -> round == 0 ? reusedDenseRound().orElseGet(() -> runMain(0))
                     : runMain(round));
+            if (r == 0) {
+                DenseRoundDonor.mark(dir.path()).ifPresent(note -> machine.put("round0", note));
+            }
             results.add(main.result());
             report();
             if (r == 0 || p == null) {
@@ -233,7 +236,8 @@ final class ExperimentRun implements AutoCloseable {
         if (latencyBatches.length > 0 || lateRewind) {
             return Optional.empty();
         }
-        Optional<DenseRoundDonor.Found> donor = DenseRoundDonor.find(dir.path(), s, environment(), init, log);
+        Optional<DenseRoundDonor.Found> donor = DenseRoundDonor.find(dir.path(), s, environment(),
+                backend.description(), init, log);
         if (donor.isEmpty()) {
             return Optional.empty();
         }
@@ -248,8 +252,8 @@ final class ExperimentRun implements AutoCloseable {
         }
         model.load(d.state());
         dir.saveCheckpoint(ckpt(0), d.state());
+        DenseRoundDonor.mark(dir.path(), d);
         dir.saveResult(res);
-        machine.put("round0", "reused from " + d.dir().getFileName() + ", which trained the same dense network");
         log.accept(String.format("round 0 main: the dense network %s trained with these settings and this setup "
                 + "(test %.2f%% at early stop), reused rather than trained again", d.dir().getFileName(),
                 100 * res.earlyStop().testAccuracy()));
@@ -267,6 +271,7 @@ final class ExperimentRun implements AutoCloseable {
             method = prepared.label();
             policyKernels = prepared.policyKernels();
         } else if (r == 0) {
+            DenseRoundDonor.unmark(dir.path());
             model.load(init);
             if (p != null && p.scaleL1() > 0) {
                 hooks.add(new ScaleL1Penalty(p.scaleL1(), s.learningRateSchedule()));

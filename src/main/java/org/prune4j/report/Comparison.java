@@ -71,10 +71,20 @@ public final class Comparison {
         return v.isEmpty() ? "" : " (" + String.join(", ", v) + ")";
     }
 
-    /** Round 0 is the dense network, except where a regulariser trained it into its own mask. */
+    /**
+     * Round 0 is the dense network, except where a regulariser trained it into its own mask or
+     * an L1 penalty on BatchNorm scales (network slimming) trained it differently.
+     */
     private static String roundZero(ExperimentSettings s) {
         var p = s.pruning();
-        return p == null || p.regularise() == null ? "dense" : p.regularise().label() + ", no fine-tuning";
+        if (p != null && p.regularise() != null) {
+            return p.regularise().label() + ", no fine-tuning";
+        }
+        if (p != null && p.scaleL1() > 0) {
+            return "dense, L1 " + java.math.BigDecimal.valueOf(p.scaleL1()).stripTrailingZeros().toPlainString()
+                    + " on BatchNorm scales";
+        }
+        return "dense";
     }
 
     private static String mainLabel(ExperimentSettings s) {
@@ -102,7 +112,7 @@ public final class Comparison {
         java.util.Map<String, Object> m = Json.CANONICAL.convertValue(s,
                 new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
         m.remove("seed");
-        if (round == 0 && s.pruning() != null && s.pruning().regularise() == null && s.sparseTraining() == null) {
+        if (round == 0 && s.pruning() != null && s.denseRound().isPresent()) {
             m.remove("pruning");
             m.remove("kind");
         } else if (branch.equals("main") && m.get("pruning") instanceof java.util.Map<?, ?> p) {
@@ -138,7 +148,7 @@ public final class Comparison {
                 if (r.branch().equals("supermask")) {
                     continue; // untrained evaluations are not comparable to trained networks
                 }
-                if (r.round() == 0 && s.pruning() != null && s.pruning().regularise() == null
+                if (r.round() == 0 && s.pruning() != null && s.denseRound().isPresent()
                         && trainedDense.contains(s.model())) {
                     continue; // the same dense network the training run has
                 }

@@ -80,6 +80,10 @@ class DenseRoundSharingTest {
         }
         String results = Files.readString(shared.dir().resolve("results.json"));
         assertTrue(results.contains("reused from prune-lenet300-"), "the report says where round 0 came from");
+        new ExperimentRunner(BACKEND, POLICY, Progress.NONE, l -> { }).run(s, sweep, true);
+        assertTrue(Files.readString(shared.dir().resolve("results.json")).contains("reused from prune-lenet300-"),
+                "and still says so after a resume");
+        assertFalse(Files.readString(own.dir().resolve("results.json")).contains("reused from"));
     }
 
     @Test
@@ -101,6 +105,20 @@ class DenseRoundSharingTest {
         assertFalse(reused(otherKernels));
         assertTrue(otherKernels.stream().anyMatch(l -> l.contains("is not reused (another setup")),
                 String.join("\n", otherKernels));
+    }
+
+    @Test
+    void aLenderOnAnotherBackendIsNotReused() throws IOException {
+        Path sweep = tmp.resolve("backends");
+        ExperimentRunner.Outcome lender = run(prune(0.5, "finetune", 2e-3), sweep, POLICY, new ArrayList<>());
+        Path results = lender.dir().resolve("results.json");
+        String described = BACKEND.description();
+        Files.writeString(results, Files.readString(results).replace(described, "cpu (another GEMM library)"));
+        List<String> log = new ArrayList<>();
+        run(prune(0.7, "finetune", 2e-3), sweep, POLICY, log);
+        assertFalse(reused(log));
+        assertTrue(log.stream().anyMatch(l -> l.contains("it ran on cpu (another GEMM library), this run on "
+                + described)), String.join("\n", log));
     }
 
     @Test

@@ -77,6 +77,21 @@ class ComparisonTest {
     }
 
     @Test
+    void aRound0TrainedWithAnL1PenaltyOnBatchNormScalesIsNotTheDenseNetwork() {
+        var slimming = new org.prune4j.experiment.PruningSettings("bn-scale", "global", 1, "oneshot", 1, 0, 0.5, 0, 0,
+                0, "finetune", "trained", 1, 1, 1, List.of(), "channels", 1e-4);
+        ExperimentSettings penalised = new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3,
+                0.9, 0, "constant", 60, 1000, 100, 1, slimming, null, null);
+        List<Comparison.Row> rows = Comparison.rows(List.of(
+                new RunResults(dir, pruning(0.5, List.of(), 1), List.of(round(0, "main", 1, 0.87)), Map.of()),
+                new RunResults(dir, penalised, List.of(round(0, "main", 1, 0.85)), Map.of())));
+        assertEquals(0.87, rows.stream().filter(r -> r.method().equals("dense")).findFirst().orElseThrow()
+                .meanAccuracy(), 1e-12, "the penalised round 0 is not pooled with the dense one: " + rows);
+        assertTrue(rows.stream().anyMatch(r -> r.method().equals("dense, L1 0.0001 on BatchNorm scales")
+                && r.meanAccuracy() == 0.85), rows.toString());
+    }
+
+    @Test
     void aNetworkSeveralRunsShareCountsOnce() {
         // three prunings of one dense training (seed 1), one of them with a control beside its main
         // branch, and a second seed: the dense round 0 is two networks, not four; the 50% main
