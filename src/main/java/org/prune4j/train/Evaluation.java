@@ -13,7 +13,27 @@ import org.prune4j.tensor.Tensor;
  * copy of three numbers comes back per data set.
  */
 public record Evaluation(double loss, double accuracy) {
+    /** Examples per batch where the activations allow; enough to keep a GPU busy. */
     private static final int BATCH = 1000;
+    /**
+     * The most one batch's activations may take. A thousand Conv-4 examples would need 1.7 GiB
+     * for one layer's unfolded inputs alone, and the training workspace keeps every layer's.
+     */
+    static final long ACTIVATION_BUDGET_BYTES = 512L << 20;
+
+    /**
+     * Examples per evaluation batch for {@code model}: {@link #BATCH}, or fewer when a batch's
+     * activations, estimated per weighted layer as its inputs and twice its outputs (for what
+     * follows it: activations, pooling) at each position, would pass the budget.
+     */
+    static int batchSize(Model model) {
+        long floatsPerExample = 0;
+        for (org.prune4j.nn.LayerShape s : model.layerShapes(1).values()) {
+            floatsPerExample += (s.inputs() + 2L * s.outputs()) * s.rows();
+        }
+        long fit = ACTIVATION_BUDGET_BYTES / Math.max(1, Float.BYTES * floatsPerExample);
+        return (int) Math.max(1, Math.min(BATCH, fit));
+    }
 
     /** Evaluates on {@code backend}; the model is back in host memory afterwards. */
     public static Evaluation of(Model model, Dataset data, Backend backend) {
@@ -36,8 +56,9 @@ public record Evaluation(double loss, double accuracy) {
         DeviceBatch batch = new DeviceBatch(be, pass.workspace(), Evaluation.class);
         Tensor stats = pass.buffer(Evaluation.class, "stats", 3);
         be.fill(stats, 0f);
-        for (int from = 0; from < n; from += BATCH) {
-            int to = Math.min(n, from + BATCH);
+        int size = batchSize(model);
+        for (int from = 0; from < n; from += size) {
+            int to = Math.min(n, from + size);
             Tensor logits = model.forward(batch.load(data, all, from, to), pass);
             be.softmaxCrossEntropy(logits, batch.labels(), null, stats);
         }
