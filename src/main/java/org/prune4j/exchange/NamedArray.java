@@ -58,10 +58,14 @@ public record NamedArray(String name, DType dtype, int[] shape, byte[] bytes) {
      */
     static long fileBytes(Path file, String name, int[] shape, DType dtype) {
         try {
-            return Math.multiplyExact(count(shape), dtype.size);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new ModelFileException(file, name + ": " + (e.getMessage() == null ? "shape "
-                    + Arrays.toString(shape) + " is too large" : e.getMessage()) + "; the header is damaged");
+            long n = count(shape);
+            if (n > Long.MAX_VALUE / dtype.size) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype
+                        + " has more than 2^63 bytes");
+            }
+            return n * dtype.size;
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, name + ": " + e.getMessage() + "; the header is damaged");
         }
     }
 

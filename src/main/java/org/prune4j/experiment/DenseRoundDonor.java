@@ -180,6 +180,7 @@ final class DenseRoundDonor {
         return dir.resolve("round-00").resolve(ExperimentRunner.MAIN + suffix);
     }
 
+    /** Whether {@code a} is unmasked and holds {@code b}'s tensors at their sizes. */
     private static boolean sameShapes(ModelState a, ModelState b) {
         Map<String, float[]> x = a.values(), y = b.values();
         return x.keySet().equals(y.keySet()) && a.masks().isEmpty()
@@ -187,10 +188,7 @@ final class DenseRoundDonor {
     }
 
     private static boolean sameValues(ModelState a, ModelState b) {
-        Map<String, float[]> x = a.values(), y = b.values();
-        if (!x.keySet().equals(y.keySet()) || !a.masks().isEmpty() || !b.masks().isEmpty()) {
-            return false;
-        }
-        return x.keySet().stream().allMatch(k -> Arrays.equals(x.get(k), y.get(k)));
+        return sameShapes(a, b) && sameShapes(b, a)
+                && a.values().keySet().stream().allMatch(k -> Arrays.equals(a.values().get(k), b.values().get(k)));
     }
 }
