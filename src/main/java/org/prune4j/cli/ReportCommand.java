@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.prune4j.bench.BenchSweep;
 import org.prune4j.bench.SweepFiles;
 import org.prune4j.report.Comparison;
+import org.prune4j.report.ComparisonFiles;
 import org.prune4j.report.ExperimentReport;
 import org.prune4j.report.RunResults;
 import org.prune4j.report.Plots;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Parameters;
         description = {"Redraw reports and plots from an experiment folder (results.json) or a bench sweep .json file.",
             "With --compare OUT: several runs (run folders, or folders of run folders) on one chart and in one table,",
             "seeds pooled into mean and standard deviation: comparison.csv, .md, .png, comparison-time.png and "
-                + "comparison-pareto.png (accuracy vs training time)."})
+                + "comparison-pareto.png (accuracy vs milliseconds per training step, or vs training time for runs "
+                + "that did not record their steps' time).",
+            "With --step-times RUNS: the step times come from those runs instead (the same networks trained briefly "
+                + "on a quiet machine), matched by method, model and weights left."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "A run folder holding results.json, or a sweep's "
@@ -36,6 +40,11 @@ public final class ReportCommand implements Callable<Integer> {
             + "the comparison into OUT.")
     Path compare;
 
+    @picocli.CommandLine.Option(names = "--step-times", paramLabel = "RUNS", split = ",", description = "With "
+            + "--compare: take every network's milliseconds per training step from these run folders (or folders "
+            + "of them), matched by method, model and weights left, rather than from the compared runs.")
+    List<Path> stepTimes;
+
     Path path;
 
     @picocli.CommandLine.Option(names = "--calibration", description = "For a sweep: also write its calibration here.")
@@ -44,25 +53,16 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (compare != null) {
-            List<RunResults> runs = new ArrayList<>();
-            for (Path p : paths) {
-                if (RunResults.isRun(p)) {
-                    runs.add(RunResults.read(p));
-                } else if (Files.isDirectory(p)) {
-                    try (var list = Files.list(p)) {
-                        for (Path d : list.sorted().filter(RunResults::isRun).toList()) {
-                            runs.add(RunResults.read(d));
-                        }
-                    }
-                } else {
-                    throw new IllegalArgumentException(p + " is neither a run folder nor a folder of runs");
-                }
+            List<Comparison.Row> rows = Comparison.rows(runs(paths));
+            if (stepTimes != null) {
+                rows = Comparison.withStepTimes(rows, Comparison.rows(runs(stepTimes)));
             }
-            if (runs.isEmpty()) {
-                throw new IllegalArgumentException("no run folders (with results.json) in " + paths);
-            }
-            Comparison.write(runs, compare).forEach(f -> System.out.println("wrote " + f));
+            ComparisonFiles.write(rows, compare).forEach(f -> System.out.println("wrote " + f));
             return 0;
+        }
+        if (stepTimes != null) {
+            throw new IllegalArgumentException("--step-times only goes with --compare OUT: it times the rows of a "
+                    + "comparison");
         }
         if (paths.size() != 1) {
             throw new IllegalArgumentException("one PATH at a time without --compare; to put several runs on one chart, "
@@ -96,5 +96,27 @@ public final class ReportCommand implements Callable<Integer> {
             System.out.println("wrote " + calibration);
         }
         return 0;
+    }
+
+    /** The runs in {@code folders}: run folders themselves, or folders holding run folders. */
+    private static List<RunResults> runs(List<Path> folders) throws java.io.IOException {
+        List<RunResults> runs = new ArrayList<>();
+        for (Path p : folders) {
+            if (RunResults.isRun(p)) {
+                runs.add(RunResults.read(p));
+            } else if (Files.isDirectory(p)) {
+                try (var list = Files.list(p)) {
+                    for (Path d : list.sorted().filter(RunResults::isRun).toList()) {
+                        runs.add(RunResults.read(d));
+                    }
+                }
+            } else {
+                throw new IllegalArgumentException(p + " is neither a run folder nor a folder of runs");
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no run folders (with results.json) in " + folders);
+        }
+        return runs;
     }
 }

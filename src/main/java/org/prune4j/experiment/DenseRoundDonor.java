@@ -48,11 +48,13 @@ final class DenseRoundDonor {
 
     /**
      * The first sibling of {@code self} (in name order) that can lend round 0 to a run of
-     * {@code s} that would train under {@code now} from {@code init}; empty when none can, with
-     * a log line for each sibling that trained the same network but is refused, and why.
+     * {@code s} that would train under {@code now} from {@code init} and measure inference
+     * latency at {@code latency} (empty: none; a lender must have measured exactly those
+     * batches); empty when none can, with a log line for each sibling that trained the same
+     * network but is refused, and why.
      */
     static Optional<Found> find(Path self, ExperimentSettings s, RunEnvironment now, String backend, ModelState init,
-            Consumer<String> log) {
+            List<Integer> latency, Consumer<String> log) {
         Optional<String> want = s.denseRound().map(ExperimentSettings::canonicalJson);
         Path root = self.getParent();
         if (want.isEmpty() || root == null || !Files.isDirectory(root)) {
@@ -77,6 +79,13 @@ final class DenseRoundDonor {
             }
             try {
                 RoundResult result = Json.PRETTY.readValue(roundFile(dir, ".json").toFile(), RoundResult.class);
+                List<Integer> measured = result.latency() == null ? List.of() : result.latency().stream()
+                        .map(org.prune4j.bench.InferenceBench.Row::batch).toList();
+                if (!latency.isEmpty() && !measured.equals(latency)) {
+                    log.accept("round 0: " + dir.getFileName() + " trained the same dense network but measured its "
+                            + "inference latency at batches " + measured + ", not " + latency + "; not reused");
+                    continue;
+                }
                 ModelState state = Checkpoints.read(roundFile(dir, ".ckpt"));
                 if (!sameShapes(state, init)) {
                     log.accept("round 0: " + dir.getFileName() + "'s round-0 checkpoint does not hold this model's "

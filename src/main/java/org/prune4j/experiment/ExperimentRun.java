@@ -228,16 +228,17 @@ final class ExperimentRun implements AutoCloseable {
 
     /**
      * Round 0 taken from a sibling run that trained the same dense network, or empty when none
-     * can lend it. Not done when this run measures latency (that is its own measurement) or
-     * rewinds to a point inside round 0's training, which only training this run's round 0 saves.
+     * can lend it. Not done when this run rewinds to a point inside round 0's training, which
+     * only training this run's round 0 saves, or measures inference latency at batch sizes the
+     * sibling did not measure (same network, same backend: its latency is this run's).
      */
     private Optional<MainRound> reusedDenseRound() {
         boolean lateRewind = p != null && p.resetInstance() instanceof Reset.RewindToIteration rw && rw.iteration() > 0;
-        if (latencyBatches.length > 0 || lateRewind) {
+        if (lateRewind) {
             return Optional.empty();
         }
         Optional<DenseRoundDonor.Found> donor = DenseRoundDonor.find(dir.path(), s, environment(),
-                backend.description(), init, log);
+                backend.description(), init, java.util.Arrays.stream(latencyBatches).boxed().toList(), log);
         if (donor.isEmpty()) {
             return Optional.empty();
         }
@@ -246,7 +247,8 @@ final class ExperimentRun implements AutoCloseable {
         RoundResult r = d.result();
         RoundResult res = new RoundResult(0, MAIN, p == null ? "dense" : ExperimentRunner.methodLabel(s),
                 r.layerDensity(), r.weightsRemaining(), r.weightsTotal(), r.density(), r.earlyStop(), r.last(),
-                r.seconds(), r.kernels(), r.curve(), r.cost(), null);
+                r.seconds(), r.kernels(), r.curve(), r.cost(), latencyBatches.length > 0 ? r.latency() : null,
+                r.stepSeconds());
         if (p != null && p.resetInstance() instanceof Reset.RewindToIteration) {
             dir.saveCheckpoint("rewind.ckpt", init);
         }
@@ -411,10 +413,11 @@ final class ExperimentRun implements AutoCloseable {
         }
         RoundResult res = new RoundResult(r, branch, method.get(), layers, model.aliveWeights(), model.weightCount(),
                 model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve(), NetworkCost.of(model),
-                latency);
+                latency, t.stepSeconds());
         log.accept(String.format("round %d %-9s %6.2f%% weights: test %.2f%% at early stop (iteration %d), final"
-                + " %.2f%%, %.0f s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
-                res.earlyStop().iteration(), 100 * res.last().testAccuracy(), res.seconds()));
+                + " %.2f%%, %.0f s (%.3g ms per training step)", r, branch, 100 * res.density(),
+                100 * res.earlyStop().testAccuracy(), res.earlyStop().iteration(), 100 * res.last().testAccuracy(),
+                res.seconds(), res.msPerStep()));
         return res;
     }
 

@@ -1,26 +1,21 @@
 package org.prune4j.report;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.prune4j.experiment.ExperimentSettings;
 import org.prune4j.experiment.Json;
 import org.prune4j.experiment.RoundResult;
 
 /**
  * Several runs on one chart and in one table: every trained network of every run becomes a
- * point (weights remaining, test accuracy at early stopping, training time), grouped by method
- * (what the run was, per branch) and model; runs that differ only in their seed are pooled
- * into a mean with its standard deviation (the "networks" column counts what was pooled). Writes comparison.csv, comparison.md,
- * comparison.png (accuracy vs weights remaining, log axis), comparison-time.png and
- * comparison-pareto.png (accuracy vs training time).
+ * point (weights remaining, test accuracy at early stopping, training time and time per step),
+ * grouped by method (what the run was, per branch) and model; runs that differ only in their
+ * seed are pooled into a mean with its standard deviation (the "networks" column counts what
+ * was pooled). {@link ComparisonFiles} writes the table and charts.
  */
 public final class Comparison {
     private Comparison() {
@@ -28,7 +23,7 @@ public final class Comparison {
 
     /** The pooled points of one method at one density. */
     public record Row(String method, String model, double percentRemaining, int networks, double meanAccuracy,
-            double stdAccuracy, double meanFinal, double meanSeconds) {
+            double stdAccuracy, double meanFinal, double meanSeconds, double meanStepMs) {
 
         /** Half-width of the 95% confidence interval of the mean (Student's t); NaN for one network. */
         public double ci95() {
@@ -176,104 +171,52 @@ public final class Comparison {
             out.add(new Row(name, k.model(), 100 * rs.stream().mapToDouble(RoundResult::density).average()
                     .orElseThrow(), rs.size(), mean, Math.sqrt(var), rs.stream().mapToDouble(r -> r.last()
                     .testAccuracy()).average().orElseThrow(), rs.stream().mapToDouble(RoundResult::seconds).average()
-                    .orElseThrow()));
+                    .orElseThrow(), meanStepMs(rs)));
         });
         out.sort(java.util.Comparator.comparing(Row::model).thenComparing(Row::method).thenComparing(Row::percentRemaining,
                 java.util.Comparator.reverseOrder()));
         return out;
     }
 
-    /** Writes the comparison of {@code runs} into {@code out}; returns the files written. */
-    public static List<Path> write(List<RunResults> runs, Path out) {
-        List<Row> rows = rows(runs);
-        boolean models = rows.stream().map(Row::model).distinct().count() > 1;
-        StringBuilder csv = new StringBuilder("method,model,percent_remaining,networks,mean_early_stop_test_accuracy,"
-                + "std,ci95,mean_final_test_accuracy,mean_seconds\n");
-        StringBuilder md = new StringBuilder("| method | model | weights left | networks | test accuracy at early stop | "
-                + "95% interval | final test accuracy | training time |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+    /** Milliseconds per training step averaged over the networks, NaN unless every one recorded it. */
+    private static double meanStepMs(List<RoundResult> rs) {
+        double[] ms = rs.stream().mapToDouble(RoundResult::msPerStep).toArray();
+        return java.util.Arrays.stream(ms).anyMatch(Double::isNaN) ? Double.NaN
+                : java.util.Arrays.stream(ms).average().orElse(Double.NaN);
+    }
+
+    /**
+     * {@code rows} with their step times taken from {@code timed}: rows of other runs (short
+     * ones on a quiet machine, say) of the same method and model at the same weights remaining
+     * (within 0.05 points). A long sweep's own step times are often measured on a busy machine.
+     *
+     * @throws IllegalArgumentException naming every row that no timed row matches
+     */
+    public static List<Row> withStepTimes(List<Row> rows, List<Row> timed) {
+        List<Row> out = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (Row r : rows) {
-            boolean one = Double.isNaN(r.stdAccuracy());
-            csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%s,%.6f,%.1f%n", r.method(), r.model(),
-                    r.percentRemaining(), r.networks(), r.meanAccuracy(), one ? ""
-                    : String.format(Locale.ROOT, "%.6f", r.stdAccuracy()), one ? ""
-                    : String.format(Locale.ROOT, "%.6f", r.ci95()), r.meanFinal(), r.meanSeconds()));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %s | %.2f%% | %.0f s |%n",
-                    r.method(), r.model(), r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), one ? ""
-                    : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), one ? "" : String.format(
-                    Locale.ROOT, "± %.2f", 100 * r.ci95()), 100 * r.meanFinal(), r.meanSeconds()));
-        }
-        List<Path> written = new ArrayList<>();
-        try {
-            for (var f : Map.of("comparison.csv", csv, "comparison.md", md).entrySet()) {
-                Path p = out.resolve(f.getKey());
-                ExperimentReport.atomically(p, f.getValue().toString().getBytes(StandardCharsets.UTF_8));
-                written.add(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the comparison in " + out + ": "
-                    + org.prune4j.guard.IoErrors.reason(e), e);
-        }
-        if (Plots.available()) {
-            Map<String, Map<Double, Double>> acc = new LinkedHashMap<>(), time = new LinkedHashMap<>(),
-                    ci = new LinkedHashMap<>();
-            for (Row r : rows) {
-                String name = models ? r.model() + ": " + r.method() : r.method();
-                acc.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), 100 * r.meanAccuracy());
-                time.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), r.meanSeconds());
-                ci.computeIfAbsent(name, k -> new TreeMap<>()).put(r.percentRemaining(), Double.isNaN(r.ci95()) ? 0
-                        : 100 * r.ci95());
-            }
-            Path a = out.resolve("comparison.png"), t = out.resolve("comparison-time.png");
-            Plots.lineAgainstWeightsRemaining(a, "test accuracy at early stopping (bands: 95% interval over seeds)",
-                    "test accuracy (%)", withIntervals(series(acc), ci));
-            Plots.lineAgainstWeightsRemaining(t, "training time", "seconds", series(time));
-            // accuracy against what it cost, each method's points joined from dense to sparse:
-            // the methods on the upper left frontier buy the most accuracy per second
-            Map<String, List<Row>> byMethod = new LinkedHashMap<>();
-            rows.forEach(r -> byMethod.computeIfAbsent(models ? r.model() + ": " + r.method() : r.method(),
-                    k -> new ArrayList<>()).add(r));
-            List<Plots.Series> pareto = new ArrayList<>();
-            byMethod.forEach((n, rs) -> pareto.add(new Plots.Series(n, rs.stream().mapToDouble(Row::meanSeconds)
-                    .toArray(), rs.stream().mapToDouble(r -> 100 * r.meanAccuracy()).toArray())));
-            Path f = out.resolve("comparison-pareto.png");
-            Plots.line(f, "test accuracy at early stopping vs training time", "training time (s)",
-                    "test accuracy (%)", pareto, true);
-            written.add(a);
-            written.add(t);
-            written.add(f);
-        }
-        return written;
-    }
-
-    /** The same series with error bars where some point pools several seeds. */
-    private static List<Plots.Series> withIntervals(List<Plots.Series> series, Map<String, Map<Double, Double>> ci) {
-        List<Plots.Series> out = new ArrayList<>();
-        for (Plots.Series s : series) {
-            Map<Double, Double> c = ci.get(s.name());
-            double[] e = new double[s.x().length];
-            boolean any = false;
-            for (int i = 0; i < e.length; i++) {
-                e[i] = c.size() == 1 ? c.values().iterator().next() : c.getOrDefault(s.x()[i], 0.0);
-                any |= e[i] > 0;
-            }
-            out.add(any ? new Plots.Series(s.name(), s.x(), s.y(), e) : s);
-        }
-        return out;
-    }
-
-    /** One series per method; a method with one point at 100% (dense) becomes a level line across the chart. */
-    private static List<Plots.Series> series(Map<String, Map<Double, Double>> byName) {
-        double lowest = byName.values().stream().flatMap(m -> m.keySet().stream()).mapToDouble(Double::doubleValue)
-                .min().orElse(1);
-        List<Plots.Series> out = new ArrayList<>();
-        byName.forEach((n, pts) -> {
-            if (pts.size() == 1 && pts.containsKey(100.0) && lowest < 100) {
-                double y = pts.get(100.0);
-                out.add(new Plots.Series(n, new double[] {lowest, 100}, new double[] {y, y}));
+            Row t = timed.stream().filter(x -> x.method().equals(r.method()) && x.model().equals(r.model())
+                    && Math.abs(x.percentRemaining() - r.percentRemaining()) < 0.05 && !Double.isNaN(x.meanStepMs()))
+                    .findFirst().orElse(null);
+            if (t == null) {
+                missing.add(String.format(Locale.ROOT, "%s on %s at %.2f%% of weights", r.method(), r.model(),
+                        r.percentRemaining()));
             } else {
-                out.add(Plots.series(n, pts));
+                out.add(new Row(r.method(), r.model(), r.percentRemaining(), r.networks(), r.meanAccuracy(),
+                        r.stdAccuracy(), r.meanFinal(), r.meanSeconds(), t.meanStepMs()));
             }
-        });
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the step-time runs have no timed network for " + String.join("; ",
+                    missing) + ". Time those networks too (the same method and sparsity with fewer iterations), or "
+                    + "leave them out of the comparison; runs written before step times were recorded have none");
+        }
         return out;
+    }
+
+    /** Writes the comparison of {@code runs} into {@code out} ({@link ComparisonFiles}); returns the files written. */
+    public static List<Path> write(List<RunResults> runs, Path out) {
+        return ComparisonFiles.write(rows(runs), out);
     }
 }

@@ -123,7 +123,8 @@ public final class ExperimentReport {
         layers.forEach(l -> sb.append(",density_").append(l));
         List<Integer> batches = rows.stream().filter(r -> r.latency() != null).flatMap(r -> r.latency().stream())
                 .map(org.prune4j.bench.InferenceBench.Row::batch).distinct().sorted().toList();
-        sb.append(",early_stop_iteration,early_stop_val_loss,early_stop_test_accuracy,final_test_accuracy,seconds");
+        sb.append(",early_stop_iteration,early_stop_val_loss,early_stop_test_accuracy,final_test_accuracy,seconds,"
+                + "ms_per_step");
         batches.forEach(b -> sb.append(",latency_ms_batch_").append(b).append(",dense_latency_ms_batch_").append(b));
         sb.append('\n');
         for (RoundResult r : rows) {
@@ -137,7 +138,8 @@ public final class ExperimentReport {
             EvalPoint e = r.earlyStop();
             sb.append(',').append(e.iteration()).append(',').append(fmt(e.valLoss())).append(',')
                     .append(fmt(e.testAccuracy())).append(',').append(fmt(r.last().testAccuracy())).append(',')
-                    .append(String.format(Locale.ROOT, "%.1f", r.seconds()));
+                    .append(String.format(Locale.ROOT, "%.1f", r.seconds())).append(',')
+                    .append(Double.isNaN(r.msPerStep()) ? "" : String.format(Locale.ROOT, "%.4f", r.msPerStep()));
             for (int b : batches) {
                 var row = r.latency() == null ? null
                         : r.latency().stream().filter(x -> x.batch() == b).findFirst().orElse(null);

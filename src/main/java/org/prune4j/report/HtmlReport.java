@@ -42,13 +42,15 @@ public final class HtmlReport {
                 .append(", seed ").append(settings.seed()).append("</p>\n");
         h.append("<h2>Results</h2>\n<table><tr><th>round</th><th class=\"l\">branch</th><th class=\"l\">method</th>"
                 + "<th>weights remaining</th><th>early-stop iteration</th><th>test accuracy at early stop</th>"
-                + "<th>final test accuracy</th><th>seconds</th></tr>\n");
+                + "<th>final test accuracy</th><th>seconds</th><th>ms per training step</th></tr>\n");
         for (RoundResult r : rows) {
             h.append("<tr><td>").append(r.round()).append("</td><td class=\"l\">").append(esc(r.branch()))
                     .append("</td><td class=\"l\">").append(esc(r.method())).append("</td><td>")
                     .append(pct(r.density())).append("</td><td>").append(r.earlyStop().iteration()).append("</td><td>")
                     .append(pct(r.earlyStop().testAccuracy())).append("</td><td>").append(pct(r.last().testAccuracy()))
-                    .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", r.seconds())).append("</td></tr>\n");
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", r.seconds())).append("</td><td>")
+                    .append(Double.isNaN(r.msPerStep()) ? "" : String.format(Locale.ROOT, "%.3g", r.msPerStep()))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n");
         for (String[] c : CHARTS) {

@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * A finished training run: its evaluation curve, the early-stopping point (the evaluation
  * with the lowest validation loss, as Frankle & Carbin report it), the last point, and the
- * wall time in seconds. {@code settledFrom} is the iteration from which the network had its
+ * wall time in seconds, and of that the time in training steps ({@code stepSeconds}: batch
+ * loading, steps and their hooks, without the evaluations). {@code settledFrom} is the iteration from which the network had its
  * final form (a gradual schedule's last pruning step); the early stop is chosen from there on,
  * since an earlier point would report a denser network than the one the run produced.
  */
-public record TrainResult(List<EvalPoint> curve, double seconds, long settledFrom) {
+public record TrainResult(List<EvalPoint> curve, double seconds, double stepSeconds, long settledFrom) {
 
     public TrainResult {
         if (curve.isEmpty()) {
@@ -20,7 +21,11 @@ public record TrainResult(List<EvalPoint> curve, double seconds, long settledFro
     }
 
     public TrainResult(List<EvalPoint> curve, double seconds) {
-        this(curve, seconds, 0);
+        this(curve, seconds, seconds, 0);
+    }
+
+    public TrainResult(List<EvalPoint> curve, double seconds, long settledFrom) {
+        this(curve, seconds, seconds, settledFrom);
     }
 
     public EvalPoint earlyStop() {

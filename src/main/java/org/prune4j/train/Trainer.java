@@ -76,14 +76,18 @@ public final class Trainer {
         // one stream per iteration, so a resumed run augments iteration t as a straight one does
         Rng augment = new Rng(cfg.seed()).split(0xa06);
         List<EvalPoint> curve = new ArrayList<>();
+        long stepsStart;
+        long stepNanos;
         try (Workspace ws = Workspace.caching(backend)) {
             TrainingStep step = new TrainingStep(model, optimizer, ws, dropout, objective);
             DeviceBatch batch = new DeviceBatch(backend, ws, Trainer.class);
             curve.add(evaluate(model, data, 0, Double.NaN, step.evaluation(), hooks));
             NumericGuard guard = NumericGuard.from(curve.get(0), train.classes());
             progress.start(task, cfg.iterations());
+            stepsStart = System.nanoTime();
             long examples = 0;
             long lastEval = 0;
+            long evaluating = 0;
             double rate = Double.NaN;
             String latest = String.format("val %.2f%% test %.2f%% before training", 100 * curve.get(0).valAccuracy(),
                     100 * curve.get(0).testAccuracy());
@@ -106,7 +110,10 @@ public final class Trainer {
                     float[] s = step.takeStats();
                     double meanLoss = s[0] / (double) examples;
                     guard.check(model, backend, lastEval, done, meanLoss, (long) s[2], rate);
+                    // takeStats waited for the steps, so what follows is evaluation alone
+                    long evalStart = System.nanoTime();
                     EvalPoint p = evaluate(model, data, done, meanLoss, step.evaluation(), hooks);
+                    evaluating += System.nanoTime() - evalStart;
                     curve.add(p);
                     examples = 0;
                     lastEval = done;
@@ -117,12 +124,13 @@ public final class Trainer {
                 // every 30 seconds even when evaluations are many minutes apart
                 progress.step(done, latest);
             }
+            stepNanos = System.nanoTime() - stepsStart - evaluating;
         } finally {
             model.release();
         }
         progress.close();
         long settled = hooks.stream().mapToLong(Hook::settledFrom).max().orElse(0);
-        return new TrainResult(curve, (System.nanoTime() - start) / 1e9, settled);
+        return new TrainResult(curve, (System.nanoTime() - start) / 1e9, stepNanos / 1e9, settled);
     }
 
     private static EvalPoint evaluate(Model model, ImageData data, long iteration, double trainLoss, Pass pass,

@@ -60,7 +60,8 @@ class ExperimentCliTest {
         }
         List<String> csv = Files.readAllLines(runDir.resolve("results.csv"));
         assertEquals(2, csv.size());
-        double acc = Double.parseDouble(csv.get(1).split(",")[csv.get(0).split(",").length - 3]);
+        double acc = Double.parseDouble(csv.get(1).split(",")[List.of(csv.get(0).split(","))
+                .indexOf("final_test_accuracy")]);
         assertTrue(acc > 0.6, "150 Nesterov steps reach well above chance (10%): " + acc);
         Run again = run(with("train", "--optimizer", "nesterov", "--lr", "0.05", "--lr-schedule", "cosine"));
         assertEquals(1, again.code());
@@ -90,6 +91,21 @@ class ExperimentCliTest {
         assertEquals(0, run("report", runDir.toString()).code());
         assertEquals(csv, Files.readAllLines(runDir.resolve("results.csv")), "report redraws the same CSV from the JSON");
         assertTrue(Files.size(runDir.resolve("accuracy.png")) > 0);
+
+        // the run's own step times on a comparison's rows, and as the timing of its own accuracy
+        Path cmp = dir.resolve("cmp");
+        assertEquals(0, run("report", "--compare", cmp.toString(), runDir.toString(), "--step-times",
+                runDir.toString()).code());
+        List<String> rows = Files.readAllLines(cmp.resolve("comparison.csv"));
+        int ms = List.of(rows.get(0).split(",")).indexOf("mean_ms_per_step");
+        assertTrue(ms > 0, rows.get(0));
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+            assertTrue(Double.parseDouble(f[ms]) > 0, "every trained network has its step time: " + row);
+        }
+        Run alone = run("report", runDir.toString(), "--step-times", runDir.toString());
+        assertEquals(1, alone.code());
+        assertTrue(alone.err().contains("--step-times only goes with --compare"), alone.err());
     }
 
     @Test

@@ -138,4 +138,26 @@ class DenseRoundSharingTest {
                 2e-3, 0.9, 0, "constant", 20, 60, 30, 4, slimming, null, null);
         assertTrue(penalised.denseRound().isEmpty(), "an L1 penalty on BatchNorm scales trains round 0 differently");
     }
+
+    @Test
+    void aRunMeasuringLatencyTakesRound0OnlyWithItsLatencyAtTheSameBatches() throws IOException {
+        Path sweep = tmp.resolve("latency");
+        run(prune(0.5, "finetune", 2e-3), sweep, POLICY, new ArrayList<>());
+        List<String> unmeasured = new ArrayList<>();
+        new ExperimentRunner(BACKEND, POLICY, Progress.NONE, unmeasured::add).latency(1, 20)
+                .run(prune(0.6, "finetune", 2e-3), sweep, false);
+        assertFalse(reused(unmeasured), "the lender measured no latency");
+        assertTrue(unmeasured.stream().anyMatch(l -> l.contains("measured its inference latency at batches [], not "
+                + "[1, 20]; not reused")), String.join("\n", unmeasured));
+
+        // now a run that measured batches 1 and 20 is there to lend round 0, latency and all
+        List<String> measured = new ArrayList<>();
+        ExperimentRunner.Outcome o = new ExperimentRunner(BACKEND, POLICY, Progress.NONE, measured::add)
+                .latency(1, 20).run(prune(0.7, "finetune", 2e-3), sweep, false);
+        assertTrue(reused(measured), String.join("\n", measured));
+        RoundResult dense = o.results().get(0);
+        assertEquals(List.of(1, 20), dense.latency().stream().map(org.prune4j.bench.InferenceBench.Row::batch)
+                .toList(), "round 0 keeps the lender's measurement");
+        assertTrue(o.results().get(1).latency() != null, "round 1 measures its own");
+    }
 }

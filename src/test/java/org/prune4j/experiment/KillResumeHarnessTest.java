@@ -111,6 +111,7 @@ class KillResumeHarnessTest {
         ((ObjectNode) json).remove("machine");
         for (JsonNode r : json.get("results")) {
             ((ObjectNode) r).remove("seconds");
+            ((ObjectNode) r).remove("stepSeconds");
         }
         return json;
     }

@@ -137,4 +137,44 @@ class ComparisonTest {
         assertEquals(2, rows.stream().filter(r -> r.method().startsWith("RigL [")).count(),
                 "two RigL experiments with one name are told apart: " + rows);
     }
+
+    private static RoundResult timed(int round, double density, double accuracy, double stepSeconds) {
+        EvalPoint p = new EvalPoint(200, 0.1, 0.2, accuracy, 0.2, accuracy);
+        return new RoundResult(round, "main", "m", Map.of(), Math.round(density * 1000), 1000, density, p, p, 60,
+                List.of(), List.of(p), null, null, stepSeconds);
+    }
+
+    @Test
+    void stepTimesComeFromTheMatchingNetworksOfTheTimingRuns() throws Exception {
+        // a long sweep (no step times recorded) and short timing runs of the same prunings
+        List<RunResults> sweep = List.of(
+                new RunResults(dir, pruning(0.5, List.of(), 1), List.of(round(0, "main", 1, 0.87),
+                        round(1, "main", 0.5, 0.88)), Map.of()),
+                new RunResults(dir, pruning(0.9, List.of(), 1), List.of(round(0, "main", 1, 0.87),
+                        round(1, "main", 0.1, 0.85)), Map.of()));
+        List<RunResults> timing = List.of(
+                new RunResults(dir, pruning(0.5, List.of(), 1), List.of(timed(0, 1, 0.5, 0.4), timed(1, 0.5, 0.5,
+                        0.3)), Map.of()),
+                new RunResults(dir, pruning(0.9, List.of(), 1), List.of(timed(0, 1, 0.5, 0.4), timed(1, 0.1, 0.5,
+                        0.1)), Map.of()));
+        List<Comparison.Row> rows = Comparison.withStepTimes(Comparison.rows(sweep), Comparison.rows(timing));
+        // 200 iterations: 0.4 s is 2 ms a step, 0.3 s 1.5 ms, 0.1 s 0.5 ms; accuracy stays the sweep's
+        Map<Double, Double> ms = new java.util.TreeMap<>();
+        rows.forEach(r -> ms.put(r.percentRemaining(), r.meanStepMs()));
+        assertEquals(Map.of(100.0, 2.0, 50.0, 1.5, 10.0, 0.5), ms);
+        assertEquals(0.85, rows.stream().filter(r -> r.percentRemaining() == 10).findFirst().orElseThrow()
+                .meanAccuracy(), 1e-12);
+        assertTrue(Comparison.rows(sweep).stream().allMatch(r -> Double.isNaN(r.meanStepMs())),
+                "results without step times have none");
+        ComparisonFiles.write(rows, dir);
+        String md = Files.readString(dir.resolve("comparison.md"));
+        assertTrue(md.contains("| ms per training step |") && md.contains("| 10.0% | 1 | 85.00% |  | 85.00% | 10 s | "
+                + "0.500 |"), md);
+
+        List<RunResults> onlyHalf = List.of(timing.get(0));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Comparison.withStepTimes(Comparison.rows(sweep), Comparison.rows(onlyHalf)));
+        assertTrue(e.getMessage().contains("at 10.00% of weights") && !e.getMessage().contains("at 50.00%"),
+                e.getMessage());
+    }
 }
