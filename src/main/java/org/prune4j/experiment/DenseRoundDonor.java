@@ -27,8 +27,10 @@ import org.prune4j.nn.ModelState;
  * the sibling ran on the same backend (as described, library and vector width included),
  * recorded a kernel threshold for every layer this run has and the same ones, and no change of
  * setup (two setups sum in different orders); its round-0 result and checkpoint read back
- * intact, with the model's tensors and no masks; and its initial weights equal this run's, bit
- * for bit. Nothing in the sibling's folder is written. As with {@code --resume}, a sibling built
+ * intact, with the model's tensors and no masks; its initial weights equal this run's, bit
+ * for bit; and where this run measures inference latency, the sibling measured it at the same
+ * batch sizes (the borrowed round keeps that measurement: the same network on the same
+ * backend). Nothing in the sibling's folder is written. As with {@code --resume}, a sibling built
  * from an earlier commit counts; the note a borrowing run keeps names the lender and its commit.
  */
 final class DenseRoundDonor {

@@ -413,11 +413,12 @@ final class ExperimentRun implements AutoCloseable {
         }
         RoundResult res = new RoundResult(r, branch, method.get(), layers, model.aliveWeights(), model.weightCount(),
                 model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve(), NetworkCost.of(model),
-                latency, t.stepSeconds());
+                latency, Double.isNaN(t.stepSeconds()) ? null : t.stepSeconds());
         log.accept(String.format("round %d %-9s %6.2f%% weights: test %.2f%% at early stop (iteration %d), final"
-                + " %.2f%%, %.0f s (%.3g ms per training step)", r, branch, 100 * res.density(),
-                100 * res.earlyStop().testAccuracy(), res.earlyStop().iteration(), 100 * res.last().testAccuracy(),
-                res.seconds(), res.msPerStep()));
+                + " %.2f%%, %.0f s%s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
+                res.earlyStop().iteration(), 100 * res.last().testAccuracy(), res.seconds(), Double.isNaN(
+                res.msPerStep()) ? "" : " (" + org.prune4j.report.Figures.threeDigits(res.msPerStep())
+                + " ms per training step)"));
         return res;
     }
 

@@ -21,9 +21,12 @@ public final class Comparison {
     private Comparison() {
     }
 
-    /** The pooled points of one method at one density. */
+    /**
+     * The pooled points of one method at one density. {@code setup} is what else sets a step's
+     * cost: the batch size and the backend the networks trained on ("mixed" when they differ).
+     */
     public record Row(String method, String model, double percentRemaining, int networks, double meanAccuracy,
-            double stdAccuracy, double meanFinal, double meanSeconds, double meanStepMs) {
+            double stdAccuracy, double meanFinal, double meanSeconds, double meanStepMs, String setup) {
 
         /** Half-width of the 95% confidence interval of the mean (Student's t); NaN for one network. */
         public double ci95() {
@@ -135,6 +138,7 @@ public final class Comparison {
             }
         }
         Map<Key, List<RoundResult>> groups = new LinkedHashMap<>();
+        Map<Key, java.util.Set<String>> setups = new LinkedHashMap<>();
         java.util.Set<String> networks = new java.util.HashSet<>();
         for (RunResults run : runs) {
             ExperimentSettings s = run.settings();
@@ -153,6 +157,8 @@ public final class Comparison {
                 }
                 Key k = new Key(method(s, r), s.model(), experiment, supsup ? 0 : r.round(), r.branch());
                 groups.computeIfAbsent(k, q -> new ArrayList<>()).add(r);
+                setups.computeIfAbsent(k, q -> new java.util.TreeSet<>()).add("batch " + s.batch() + " on "
+                        + run.machine().getOrDefault("backend", "an unnamed backend"));
             }
         }
         // two experiments that end up with one name and density (say, two learning rates) are told apart
@@ -171,7 +177,8 @@ public final class Comparison {
             out.add(new Row(name, k.model(), 100 * rs.stream().mapToDouble(RoundResult::density).average()
                     .orElseThrow(), rs.size(), mean, Math.sqrt(var), rs.stream().mapToDouble(r -> r.last()
                     .testAccuracy()).average().orElseThrow(), rs.stream().mapToDouble(RoundResult::seconds).average()
-                    .orElseThrow(), meanStepMs(rs)));
+                    .orElseThrow(), meanStepMs(rs), setups.get(k).size() == 1 ? setups.get(k).iterator().next()
+                    : "mixed"));
         });
         out.sort(java.util.Comparator.comparing(Row::model).thenComparing(Row::method).thenComparing(Row::percentRemaining,
                 java.util.Comparator.reverseOrder()));
@@ -188,31 +195,46 @@ public final class Comparison {
     /**
      * {@code rows} with their step times taken from {@code timed}: rows of other runs (short
      * ones on a quiet machine, say) of the same method and model at the same weights remaining
-     * (within 0.05 points). A long sweep's own step times are often measured on a busy machine.
+     * (within 0.05 points), trained at the same batch size on the same backend. A long sweep's
+     * own step times are often measured on a busy machine. Method names match without the
+     * "[hash]" that tells apart experiments of one name, since the runs timed briefly differ
+     * from the long ones in their iterations anyway.
      *
-     * @throws IllegalArgumentException naming every row that no timed row matches
+     * @throws IllegalArgumentException naming every row that no timed row, or more than one, matches
      */
     public static List<Row> withStepTimes(List<Row> rows, List<Row> timed) {
         List<Row> out = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (Row r : rows) {
-            Row t = timed.stream().filter(x -> x.method().equals(r.method()) && x.model().equals(r.model())
+            List<Row> t = timed.stream().filter(x -> unhashed(x.method()).equals(unhashed(r.method()))
+                    && x.model().equals(r.model()) && x.setup().equals(r.setup())
                     && Math.abs(x.percentRemaining() - r.percentRemaining()) < 0.05 && !Double.isNaN(x.meanStepMs()))
-                    .findFirst().orElse(null);
-            if (t == null) {
-                missing.add(String.format(Locale.ROOT, "%s on %s at %.2f%% of weights", r.method(), r.model(),
-                        r.percentRemaining()));
+                    .toList();
+            String row = String.format(Locale.ROOT, "%s on %s at %.2f%% of weights (%s)", r.method(), r.model(),
+                    r.percentRemaining(), r.setup());
+            if (t.size() > 1) {
+                throw new IllegalArgumentException("the step-time runs time " + row + " " + t.size() + " times ("
+                        + t.stream().map(x -> String.format(Locale.ROOT, "%.3f ms", x.meanStepMs())).toList()
+                        + "); keep one timing of each network in them");
+            }
+            if (t.isEmpty()) {
+                missing.add(row);
             } else {
                 out.add(new Row(r.method(), r.model(), r.percentRemaining(), r.networks(), r.meanAccuracy(),
-                        r.stdAccuracy(), r.meanFinal(), r.meanSeconds(), t.meanStepMs()));
+                        r.stdAccuracy(), r.meanFinal(), r.meanSeconds(), t.get(0).meanStepMs(), r.setup()));
             }
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the step-time runs have no timed network for " + String.join("; ",
-                    missing) + ". Time those networks too (the same method and sparsity with fewer iterations), or "
-                    + "leave them out of the comparison; runs written before step times were recorded have none");
+                    missing) + ". Time those networks too (the same method, sparsity, batch size and backend with "
+                    + "fewer iterations), or leave them out of the comparison; runs written before step times were "
+                    + "recorded have none");
         }
         return out;
+    }
+
+    private static String unhashed(String method) {
+        return method.replaceFirst(" \\[[0-9a-f]+\\]$", "");
     }
 
     /** Writes the comparison of {@code runs} into {@code out} ({@link ComparisonFiles}); returns the files written. */

@@ -45,7 +45,7 @@ public final class ComparisonFiles {
                     r.method(), r.model(), r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), one ? ""
                     : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), one ? "" : String.format(
                     Locale.ROOT, "± %.2f", 100 * r.ci95()), 100 * r.meanFinal(), r.meanSeconds(), !anyStep ? ""
-                    : step ? String.format(Locale.ROOT, " %.3g |", r.meanStepMs()) : " |"));
+                    : " " + Figures.threeDigits(r.meanStepMs()) + " |"));
         }
         List<Path> written = new ArrayList<>();
         try {

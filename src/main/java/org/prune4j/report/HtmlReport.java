@@ -49,7 +49,7 @@ public final class HtmlReport {
                     .append(pct(r.density())).append("</td><td>").append(r.earlyStop().iteration()).append("</td><td>")
                     .append(pct(r.earlyStop().testAccuracy())).append("</td><td>").append(pct(r.last().testAccuracy()))
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", r.seconds())).append("</td><td>")
-                    .append(Double.isNaN(r.msPerStep()) ? "" : String.format(Locale.ROOT, "%.3g", r.msPerStep()))
+                    .append(Figures.threeDigits(r.msPerStep()))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");

@@ -71,8 +71,13 @@ class ComparisonTest {
     }
 
     private static ExperimentSettings pruning(double sparsity, List<String> controls, long seed) {
-        return new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", 1e-3, 0.9, 0, "constant",
-                60, 1000, 100, seed, new org.prune4j.experiment.PruningSettings("magnitude", "layerwise", 0.5,
+        return pruning(sparsity, controls, seed, 1e-3, 60, 1000);
+    }
+
+    private static ExperimentSettings pruning(double sparsity, List<String> controls, long seed, double lr, int batch,
+            int iterations) {
+        return new ExperimentSettings("prune", "lenet300", "/tmp/data", 100, 0, 0, "adam", lr, 0.9, 0, "constant",
+                batch, iterations, 100, seed, new org.prune4j.experiment.PruningSettings("magnitude", "layerwise", 0.5,
                         "oneshot", 1, 0, sparsity, 0, 0, 0, "finetune", "trained", 1, 1, 1, controls), null, null);
     }
 
@@ -146,35 +151,44 @@ class ComparisonTest {
 
     @Test
     void stepTimesComeFromTheMatchingNetworksOfTheTimingRuns() throws Exception {
-        // a long sweep (no step times recorded) and short timing runs of the same prunings
+        // a long sweep (no step times recorded; two learning rates at 90%, so those rows carry a
+        // hash) and short timing runs of the same prunings: fewer iterations, one learning rate
+        Map<String, Object> cpu = Map.of("backend", "cpu");
         List<RunResults> sweep = List.of(
                 new RunResults(dir, pruning(0.5, List.of(), 1), List.of(round(0, "main", 1, 0.87),
-                        round(1, "main", 0.5, 0.88)), Map.of()),
+                        round(1, "main", 0.5, 0.88)), cpu),
                 new RunResults(dir, pruning(0.9, List.of(), 1), List.of(round(0, "main", 1, 0.87),
-                        round(1, "main", 0.1, 0.85)), Map.of()));
+                        round(1, "main", 0.1, 0.85)), cpu),
+                new RunResults(dir, pruning(0.9, List.of(), 1, 2e-3, 60, 1000), List.of(round(1, "main", 0.1, 0.83)),
+                        cpu));
         List<RunResults> timing = List.of(
-                new RunResults(dir, pruning(0.5, List.of(), 1), List.of(timed(0, 1, 0.5, 0.4), timed(1, 0.5, 0.5,
-                        0.3)), Map.of()),
-                new RunResults(dir, pruning(0.9, List.of(), 1), List.of(timed(0, 1, 0.5, 0.4), timed(1, 0.1, 0.5,
-                        0.1)), Map.of()));
-        List<Comparison.Row> rows = Comparison.withStepTimes(Comparison.rows(sweep), Comparison.rows(timing));
+                new RunResults(dir, pruning(0.5, List.of(), 1, 1e-3, 60, 200), List.of(timed(0, 1, 0.5, 0.4),
+                        timed(1, 0.5, 0.5, 0.3)), cpu),
+                new RunResults(dir, pruning(0.9, List.of(), 1, 1e-3, 60, 200), List.of(timed(0, 1, 0.5, 0.4),
+                        timed(1, 0.1, 0.5, 0.1)), cpu));
+        List<Comparison.Row> sweepRows = Comparison.rows(sweep);
+        assertEquals(2, sweepRows.stream().filter(r -> r.method().contains(" [")).count(), sweepRows.toString());
+        assertTrue(sweepRows.stream().allMatch(r -> Double.isNaN(r.meanStepMs())), "results without step times have none");
+        List<Comparison.Row> rows = Comparison.withStepTimes(sweepRows, Comparison.rows(timing));
         // 200 iterations: 0.4 s is 2 ms a step, 0.3 s 1.5 ms, 0.1 s 0.5 ms; accuracy stays the sweep's
-        Map<Double, Double> ms = new java.util.TreeMap<>();
-        rows.forEach(r -> ms.put(r.percentRemaining(), r.meanStepMs()));
-        assertEquals(Map.of(100.0, 2.0, 50.0, 1.5, 10.0, 0.5), ms);
-        assertEquals(0.85, rows.stream().filter(r -> r.percentRemaining() == 10).findFirst().orElseThrow()
-                .meanAccuracy(), 1e-12);
-        assertTrue(Comparison.rows(sweep).stream().allMatch(r -> Double.isNaN(r.meanStepMs())),
-                "results without step times have none");
+        assertEquals(List.of(2.0, 1.5, 0.5, 0.5), rows.stream().map(Comparison.Row::meanStepMs).toList(),
+                rows.toString());
+        assertEquals(java.util.Set.of(0.87, 0.88, 0.85, 0.83), rows.stream().map(Comparison.Row::meanAccuracy)
+                .collect(java.util.stream.Collectors.toSet()));
         ComparisonFiles.write(rows, dir);
         String md = Files.readString(dir.resolve("comparison.md"));
         assertTrue(md.contains("| ms per training step |") && md.contains("| 10.0% | 1 | 85.00% |  | 85.00% | 10 s | "
                 + "0.500 |"), md);
 
-        List<RunResults> onlyHalf = List.of(timing.get(0));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> Comparison.withStepTimes(Comparison.rows(sweep), Comparison.rows(onlyHalf)));
-        assertTrue(e.getMessage().contains("at 10.00% of weights") && !e.getMessage().contains("at 50.00%"),
-                e.getMessage());
+        IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Comparison.withStepTimes(sweepRows, Comparison.rows(
+                        List.of(timing.get(0)))));
+        assertTrue(missing.getMessage().contains("at 10.00% of weights (batch 60 on cpu)")
+                && !missing.getMessage().contains("at 50.00%"), missing.getMessage());
+        List<RunResults> otherBatch = List.of(new RunResults(dir, pruning(0.5, List.of(), 1, 1e-3, 30, 200),
+                List.of(timed(0, 1, 0.5, 0.4), timed(1, 0.5, 0.5, 0.3)), cpu), timing.get(1));
+        IllegalArgumentException batch = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Comparison.withStepTimes(sweepRows, Comparison.rows(otherBatch)));
+        assertTrue(batch.getMessage().contains("at 50.00% of weights (batch 60 on cpu)"), batch.getMessage());
     }
 }
