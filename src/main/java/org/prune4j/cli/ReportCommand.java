@@ -27,9 +27,10 @@ import picocli.CommandLine.Parameters;
             "With --compare OUT: several runs (run folders, or folders of run folders) on one chart and in one table,",
             "seeds pooled into mean and standard deviation: comparison.csv, .md, .png, comparison-time.png and "
                 + "comparison-pareto.png (accuracy vs milliseconds per training step, or vs training time for runs "
-                + "that did not record their steps' time).",
+                + "that did not record their steps' time), and for runs made with --latency their inference times and "
+                + "comparison-inference.png.",
             "With --step-times RUNS: the step times come from those runs instead (the same networks trained briefly "
-                + "on a quiet machine), matched by method, model and weights left."})
+                + "on a quiet machine), matched by method, model, weights left, batch size and backend."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "A run folder holding results.json, or a sweep's "
@@ -42,7 +43,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--step-times", paramLabel = "RUNS", split = ",", description = "With "
             + "--compare: take every network's milliseconds per training step from these run folders (or folders "
-            + "of them), matched by method, model and weights left, rather than from the compared runs.")
+            + "of them), matched by method, model, weights left, batch size and backend, rather than from the "
+            + "compared runs.")
     List<Path> stepTimes;
 
     Path path;

@@ -24,9 +24,16 @@ public final class Comparison {
     /**
      * The pooled points of one method at one density. {@code setup} is what else sets a step's
      * cost: the batch size and the backend the networks trained on ("mixed" when they differ).
+     * {@code inferenceMs} maps a batch size to the mean inference latency at it, in
+     * milliseconds, for the batch sizes every pooled network measured ({@code --latency}).
      */
     public record Row(String method, String model, double percentRemaining, int networks, double meanAccuracy,
-            double stdAccuracy, double meanFinal, double meanSeconds, double meanStepMs, String setup) {
+            double stdAccuracy, double meanFinal, double meanSeconds, double meanStepMs, String setup,
+            java.util.SortedMap<Integer, Double> inferenceMs) {
+
+        public Row {
+            inferenceMs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(inferenceMs));
+        }
 
         /** Half-width of the 95% confidence interval of the mean (Student's t); NaN for one network. */
         public double ci95() {
@@ -178,7 +185,7 @@ public final class Comparison {
                     .orElseThrow(), rs.size(), mean, Math.sqrt(var), rs.stream().mapToDouble(r -> r.last()
                     .testAccuracy()).average().orElseThrow(), rs.stream().mapToDouble(RoundResult::seconds).average()
                     .orElseThrow(), meanStepMs(rs), setups.get(k).size() == 1 ? setups.get(k).iterator().next()
-                    : "mixed"));
+                    : "mixed", meanInferenceMs(rs)));
         });
         out.sort(java.util.Comparator.comparing(Row::model).thenComparing(Row::method).thenComparing(Row::percentRemaining,
                 java.util.Comparator.reverseOrder()));
@@ -190,6 +197,21 @@ public final class Comparison {
         double[] ms = rs.stream().mapToDouble(RoundResult::msPerStep).toArray();
         return java.util.Arrays.stream(ms).anyMatch(Double::isNaN) ? Double.NaN
                 : java.util.Arrays.stream(ms).average().orElse(Double.NaN);
+    }
+
+    /** Mean inference latency per batch size, over the batch sizes every network measured. */
+    private static java.util.SortedMap<Integer, Double> meanInferenceMs(List<RoundResult> rs) {
+        java.util.SortedMap<Integer, Double> sum = new java.util.TreeMap<>();
+        Map<Integer, Integer> count = new java.util.HashMap<>();
+        for (RoundResult r : rs) {
+            for (var l : r.latency() == null ? List.<org.prune4j.bench.InferenceBench.Row>of() : r.latency()) {
+                sum.merge(l.batch(), l.chosenMs(), Double::sum);
+                count.merge(l.batch(), 1, Integer::sum);
+            }
+        }
+        sum.keySet().removeIf(b -> count.get(b) != rs.size());
+        sum.replaceAll((b, total) -> total / rs.size());
+        return sum;
     }
 
     /**
@@ -221,7 +243,8 @@ public final class Comparison {
                 missing.add(row);
             } else {
                 out.add(new Row(r.method(), r.model(), r.percentRemaining(), r.networks(), r.meanAccuracy(),
-                        r.stdAccuracy(), r.meanFinal(), r.meanSeconds(), t.get(0).meanStepMs(), r.setup()));
+                        r.stdAccuracy(), r.meanFinal(), r.meanSeconds(), t.get(0).meanStepMs(), r.setup(),
+                        r.inferenceMs()));
             }
         }
         if (!missing.isEmpty()) {

@@ -14,9 +14,10 @@ import org.prune4j.report.Comparison.Row;
 
 /**
  * The files of a comparison: comparison.csv and .md, and where the runtime can draw,
- * comparison.png (accuracy vs weights remaining), comparison-time.png and comparison-pareto.png.
- * The Pareto chart puts accuracy against milliseconds per training step when every row has
- * one, since that is a speed, and against the whole training time (evaluations included)
+ * comparison.png (accuracy vs weights remaining), comparison-time.png and comparison-pareto.png,
+ * and comparison-inference.png where every row measured its inference latency at a common batch
+ * size. The Pareto chart puts accuracy against milliseconds per training step when every row
+ * has one, since that is a speed, and against the whole training time (evaluations included)
  * otherwise.
  */
 public final class ComparisonFiles {
@@ -28,24 +29,39 @@ public final class ComparisonFiles {
         boolean models = rows.stream().map(Row::model).distinct().count() > 1;
         boolean anyStep = rows.stream().anyMatch(r -> !Double.isNaN(r.meanStepMs()));
         boolean allSteps = !rows.isEmpty() && rows.stream().noneMatch(r -> Double.isNaN(r.meanStepMs()));
+        java.util.SortedSet<Integer> batches = new java.util.TreeSet<>();
+        rows.forEach(r -> batches.addAll(r.inferenceMs().keySet()));
         StringBuilder csv = new StringBuilder("method,model,percent_remaining,networks,mean_early_stop_test_accuracy,"
-                + "std,ci95,mean_final_test_accuracy,mean_seconds,mean_ms_per_step\n");
+                + "std,ci95,mean_final_test_accuracy,mean_seconds,mean_ms_per_step");
+        batches.forEach(b -> csv.append(",inference_ms_batch_").append(b));
+        csv.append('\n');
         StringBuilder md = new StringBuilder("| method | model | weights left | networks | test accuracy at early stop | "
-                + "95% interval | final test accuracy | training time |" + (anyStep ? " ms per training step |" : "")
-                + "\n|---|---|---:|---:|---:|---:|---:|---:|" + (anyStep ? "---:|" : "") + "\n");
+                + "95% interval | final test accuracy | training time |" + (anyStep ? " ms per training step |" : ""));
+        batches.forEach(b -> md.append(" inference, batch ").append(b).append(" (ms) |"));
+        md.append("\n|---|---|---:|---:|---:|---:|---:|---:|").append(anyStep ? "---:|" : "")
+                .append("---:|".repeat(batches.size())).append('\n');
         for (Row r : rows) {
             boolean one = Double.isNaN(r.stdAccuracy());
             boolean step = !Double.isNaN(r.meanStepMs());
-            csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%s,%.6f,%.1f,%s%n", r.method(), r.model(),
+            csv.append(String.format(Locale.ROOT, "\"%s\",%s,%.4f,%d,%.6f,%s,%s,%.6f,%.1f,%s", r.method(), r.model(),
                     r.percentRemaining(), r.networks(), r.meanAccuracy(), one ? ""
                     : String.format(Locale.ROOT, "%.6f", r.stdAccuracy()), one ? ""
                     : String.format(Locale.ROOT, "%.6f", r.ci95()), r.meanFinal(), r.meanSeconds(), step
                     ? String.format(Locale.ROOT, "%.4f", r.meanStepMs()) : ""));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %s | %.2f%% | %.0f s |%s%n",
+            for (int b : batches) {
+                Double ms = r.inferenceMs().get(b);
+                csv.append(',').append(ms == null ? "" : String.format(Locale.ROOT, "%.4f", ms));
+            }
+            csv.append('\n');
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %d | %.2f%%%s | %s | %.2f%% | %.0f s |%s",
                     r.method(), r.model(), r.percentRemaining(), r.networks(), 100 * r.meanAccuracy(), one ? ""
                     : String.format(Locale.ROOT, " ± %.2f", 100 * r.stdAccuracy()), one ? "" : String.format(
                     Locale.ROOT, "± %.2f", 100 * r.ci95()), 100 * r.meanFinal(), r.meanSeconds(), !anyStep ? ""
                     : " " + Figures.threeDigits(r.meanStepMs()) + " |"));
+            for (int b : batches) {
+                md.append(' ').append(Figures.threeDigits(r.inferenceMs().getOrDefault(b, Double.NaN))).append(" |");
+            }
+            md.append('\n');
         }
         List<Path> written = new ArrayList<>();
         try {
@@ -90,6 +106,18 @@ public final class ComparisonFiles {
             written.add(a);
             written.add(t);
             written.add(f);
+            // inference at the largest batch every row measured: serving throughput, not one request
+            batches.stream().filter(b -> rows.stream().allMatch(r -> r.inferenceMs().containsKey(b)))
+                    .reduce((x, y) -> y).ifPresent(b -> {
+                        List<Plots.Series> inference = new ArrayList<>();
+                        byMethod.forEach((n, rs) -> inference.add(new Plots.Series(n, rs.stream().mapToDouble(r -> r
+                                .inferenceMs().get(b)).toArray(), rs.stream().mapToDouble(r -> 100 * r.meanAccuracy())
+                                .toArray())));
+                        Path i = out.resolve("comparison-inference.png");
+                        Plots.line(i, "test accuracy at early stopping vs inference time, batch " + b,
+                                "inference, batch " + b + " (ms)", "test accuracy (%)", inference, true);
+                        written.add(i);
+                    });
         }
         return written;
     }

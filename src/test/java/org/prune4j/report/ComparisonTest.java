@@ -191,4 +191,47 @@ class ComparisonTest {
                 IllegalArgumentException.class, () -> Comparison.withStepTimes(sweepRows, Comparison.rows(otherBatch)));
         assertTrue(batch.getMessage().contains("at 50.00% of weights (batch 60 on cpu)"), batch.getMessage());
     }
+
+    private static RoundResult measured(double density, double accuracy, double... batchAndMs) {
+        EvalPoint p = new EvalPoint(1000, 0.1, 0.2, accuracy, 0.2, accuracy);
+        List<org.prune4j.bench.InferenceBench.Row> latency = new java.util.ArrayList<>();
+        for (int i = 0; i < batchAndMs.length; i += 2) {
+            latency.add(new org.prune4j.bench.InferenceBench.Row((int) batchAndMs[i], 99, batchAndMs[i + 1], "none"));
+        }
+        return new RoundResult(1, "main", "m", Map.of(), Math.round(density * 1000), 1000, density, p, p, 60,
+                List.of(), List.of(p), null, latency, 6.0);
+    }
+
+    @Test
+    void inferenceLatencyIsPooledOverTheBatchSizesEveryNetworkMeasured() throws Exception {
+        // seeds 1 and 2 at 50% measured batch 1 and 256, seed 3 only batch 1; 90% measured both once.
+        // The row keeps the latency of the pruned network as run (chosen), not the dense figure (99)
+        List<RunResults> runs = List.of(
+                new RunResults(dir, pruning(0.5, List.of(), 1), List.of(measured(0.5, 0.8, 1, 2.0, 256, 100)), Map.of()),
+                new RunResults(dir, pruning(0.5, List.of(), 2), List.of(measured(0.5, 0.8, 1, 3.0, 256, 120)), Map.of()),
+                new RunResults(dir, pruning(0.5, List.of(), 3), List.of(measured(0.5, 0.8, 1, 4.0)), Map.of()),
+                new RunResults(dir, pruning(0.9, List.of(), 1), List.of(measured(0.1, 0.7, 1, 1.5, 256, 40)), Map.of()));
+        List<Comparison.Row> rows = Comparison.rows(runs);
+        Comparison.Row half = rows.stream().filter(r -> r.percentRemaining() == 50).findFirst().orElseThrow();
+        assertEquals(3, half.networks());
+        assertEquals(new java.util.TreeMap<>(Map.of(1, 3.0)), half.inferenceMs(), "(2 + 3 + 4) / 3 at batch 1; "
+                + "batch 256 was not measured by every seed");
+        Comparison.Row tenth = rows.stream().filter(r -> r.percentRemaining() == 10).findFirst().orElseThrow();
+        assertEquals(new java.util.TreeMap<>(Map.of(1, 1.5, 256, 40.0)), tenth.inferenceMs());
+        // 6 s in steps over the 1000 iterations up to the last evaluation: 6 ms a step
+        assertEquals(6.0, tenth.meanStepMs(), 1e-12);
+
+        List<Path> files = ComparisonFiles.write(rows, dir);
+        String md = Files.readString(dir.resolve("comparison.md"));
+        assertTrue(md.contains("| ms per training step | inference, batch 1 (ms) | inference, batch 256 (ms) |"), md);
+        assertTrue(md.contains("| 10.0% | 1 | 70.00% |  | 70.00% | 60 s | 6.00 | 1.50 | 40.0 |"), md);
+        assertTrue(md.contains("| 50.0% | 3 | 80.00% ± 0.00 | ± 0.00 | 80.00% | 60 s | 6.00 | 3.00 |  |"), md);
+        List<String> csv = Files.readAllLines(dir.resolve("comparison.csv"));
+        assertTrue(csv.get(0).endsWith(",mean_ms_per_step,inference_ms_batch_1,inference_ms_batch_256"), csv.get(0));
+        assertTrue(csv.stream().anyMatch(l -> l.endsWith(",6.0000,1.5000,40.0000")), csv.toString());
+        if (Plots.available()) {
+            // batch 1 is the only one every row has, so that is the batch the chart shows
+            assertTrue(files.contains(dir.resolve("comparison-inference.png")), files.toString());
+        }
+    }
 }
