@@ -27,4 +27,4 @@ for structure in unstructured block:4x4 block:8x8 channels; do
 done
 # 2:4 fixes its sparsity at 50% (the ASP recipe: train dense, prune 2:4 once, fine-tune)
 ./prune4j prune --recipe asp "${p[@]}"
-./prune4j report --compare "$out/comparison" "$out"/*/
+./prune4j report --compare "$out/comparison" "$out"/prune-*/
