@@ -64,17 +64,37 @@ public final class Plots {
     }
 
     /**
-     * Writes a line chart; {@code logX} uses a logarithmic x axis (weights remaining spans
-     * 100% to 1%).
+     * Writes a line chart; {@code logX} puts x on a logarithmic axis (times that span 16 ms to
+     * 300 ms, say). The chart library's own log axis labels only powers of ten, which can leave
+     * a chart one label; so x is drawn at log10(x) on a linear axis, labelled back in x.
      */
     public static void line(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean logX) {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
-                .build();
-        chart.getStyler().setXAxisLogarithmic(logX);
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(logX ? xLabel
+                + ", log scale" : xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(6);
-        addLines(chart, series, s -> s.x());
+        if (logX) {
+            chart.setCustomXAxisTickLabelsFormatter(Plots::powerOfTenLabel);
+        }
+        addLines(chart, series, s -> logX ? log10OfPositive(s) : s.x());
         save(chart, file);
+    }
+
+    private static double[] log10OfPositive(Series s) {
+        double[] x = new double[s.x().length];
+        for (int i = 0; i < x.length; i++) {
+            if (!(s.x()[i] > 0 && Double.isFinite(s.x()[i]))) {
+                throw new IllegalArgumentException(s.name() + ": a log axis needs positive x, got " + s.x()[i]);
+            }
+            x[i] = Math.log10(s.x()[i]);
+        }
+        return x;
+    }
+
+    /** 10^d to three significant digits: the x of a log-axis position d. */
+    static String powerOfTenLabel(double d) {
+        return new java.math.BigDecimal(Math.pow(10, d)).round(new java.math.MathContext(3)).stripTrailingZeros()
+                .toPlainString();
     }
 
     /**

@@ -33,6 +33,22 @@ class PlotsTest {
     }
 
     @Test
+    void aLogAxisIsLabelledInItsValues() throws Exception {
+        // a log-axis position back to its value: 10^2, 10^1.5 = 31.62..., 10^-1
+        assertEquals("100", Plots.powerOfTenLabel(2));
+        assertEquals("31.6", Plots.powerOfTenLabel(1.5));
+        assertEquals("0.1", Plots.powerOfTenLabel(-1));
+        assumeTrue(Plots.available(), "charting libraries not on the class path");
+        Plots.line(dir.resolve("pareto.png"), "t", "step (ms)", "accuracy", List.of(new Plots.Series("s",
+                new double[] {16.4, 88.3, 283}, new double[] {88.5, 92, 91.4})), true);
+        assertTrue(Files.exists(dir.resolve("pareto.png")));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Plots.line(dir.resolve("bad.png"), "t", "x", "y", List.of(new Plots.Series("s",
+                        new double[] {0, 1}, new double[] {1, 2})), true));
+        assertTrue(e.getMessage().contains("positive x"), e.getMessage());
+    }
+
+    @Test
     void anIntervalIsABandAroundItsLine() throws Exception {
         double[][] o = Plots.bandOutline(new double[] {1, 2, 3}, new double[] {10, 20, 30}, new double[] {1, 2, 0.5});
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 2, 3, 3, 2, 1}, o[0]);
