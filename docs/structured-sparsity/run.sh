@@ -4,12 +4,14 @@
 # structure (a group ranks by the mean |w| of its weights), then fine-tuned 20,000 iterations
 # with the mask fixed; validation and test every 1,000 iterations, so a run's time is mostly
 # training steps. Each run checkpoints and --resume-or-start redoes only what is missing.
-# About 35 minutes on 2 cores.
+# About 15 minutes on 2 cores (the runs share one dense round 0; slimming trains its own).
 #   docs/structured-sparsity/run.sh [RUNS_FOLDER]   (default runs/structured)
+# Environment: EXTRA (more prune options, e.g. --latency to time each network's inference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs/structured}
-p=(--iterations 20000 --eval-every 1000 --out "$out" --resume-or-start)
+# shellcheck disable=SC2206
+p=(--iterations 20000 --eval-every 1000 --out "$out" --resume-or-start ${EXTRA:-})
 
 for structure in unstructured block:4x4 block:16x16 channels; do
     for s in 0.5 0.75 0.9 0.95; do
@@ -21,3 +23,4 @@ done
 # network slimming on the BatchNorm MLP, and the rethinking comparison (fine-tuned vs from scratch)
 ./prune4j prune --recipe slimming "${p[@]}"
 ./prune4j prune --recipe rethinking "${p[@]}"
+./prune4j report --compare "$out/comparison" "$out"/prune-*/
