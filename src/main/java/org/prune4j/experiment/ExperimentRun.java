@@ -30,6 +30,7 @@ import org.prune4j.prune.Schedule;
 import org.prune4j.prune.ScoringContext;
 import org.prune4j.prune.SparsityRegulariser;
 import org.prune4j.report.ExperimentReport;
+import org.prune4j.report.Figures;
 import org.prune4j.sparse.Mask;
 import org.prune4j.tensor.Rng;
 import org.prune4j.train.Distillation;
@@ -413,11 +414,11 @@ final class ExperimentRun implements AutoCloseable {
         }
         RoundResult res = new RoundResult(r, branch, method.get(), layers, model.aliveWeights(), model.weightCount(),
                 model.density(), t.earlyStop(), t.last(), t.seconds(), kernels, t.curve(), NetworkCost.of(model),
-                latency, Double.isNaN(t.stepSeconds()) ? null : t.stepSeconds());
+                latency, t.stepSeconds());
         log.accept(String.format("round %d %-9s %6.2f%% weights: test %.2f%% at early stop (iteration %d), final"
                 + " %.2f%%, %.0f s%s", r, branch, 100 * res.density(), 100 * res.earlyStop().testAccuracy(),
                 res.earlyStop().iteration(), 100 * res.last().testAccuracy(), res.seconds(), Double.isNaN(
-                res.msPerStep()) ? "" : " (" + org.prune4j.report.Figures.threeDigits(res.msPerStep())
+                res.msPerStep()) ? "" : " (" + Figures.threeDigits(res.msPerStep())
                 + " ms per training step)"));
         return res;
     }

@@ -192,8 +192,7 @@ public final class Plots {
 
     /** The % remaining at axis position d = log10(100 / remaining), to three significant digits. */
     static String remainingLabel(double d) {
-        double r = 100 / Math.pow(10, d);
-        return new java.math.BigDecimal(r).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return powerOfTenLabel(2 - d);
     }
 
     /**

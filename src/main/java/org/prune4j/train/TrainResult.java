@@ -7,10 +7,10 @@ import java.util.List;
  * A finished training run: its evaluation curve, the early-stopping point (the evaluation
  * with the lowest validation loss, as Frankle & Carbin report it), the last point, and the
  * wall time in seconds, and of that the time in training steps ({@code stepSeconds}: batch
- * loading, steps and their hooks, without the evaluations; NaN where it was not measured).
- * {@code settledFrom} is the iteration from which the network had its
- * final form (a gradual schedule's last pruning step); the early stop is chosen from there on,
- * since an earlier point would report a denser network than the one the run produced.
+ * loading, steps and their hooks, without the evaluations). {@code settledFrom} is the
+ * iteration from which the network had its final form (a gradual schedule's last pruning
+ * step); the early stop is chosen from there on, since an earlier point would report a denser
+ * network than the one the run produced.
  */
 public record TrainResult(List<EvalPoint> curve, double seconds, double stepSeconds, long settledFrom) {
 
@@ -19,14 +19,6 @@ public record TrainResult(List<EvalPoint> curve, double seconds, double stepSeco
             throw new IllegalArgumentException("a training result needs at least one evaluation");
         }
         curve = List.copyOf(curve);
-    }
-
-    public TrainResult(List<EvalPoint> curve, double seconds) {
-        this(curve, seconds, Double.NaN, 0);
-    }
-
-    public TrainResult(List<EvalPoint> curve, double seconds, long settledFrom) {
-        this(curve, seconds, Double.NaN, settledFrom);
     }
 
     public EvalPoint earlyStop() {

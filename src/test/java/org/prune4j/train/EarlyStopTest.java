@@ -18,10 +18,10 @@ class EarlyStopTest {
     @Test
     void earlyStopLooksOnlyWhereTheNetworkIsSettled() {
         List<EvalPoint> curve = List.of(at(0, Double.NaN), at(100, 0.3), at(200, 0.5), at(300, 0.4), at(400, 0.45));
-        assertEquals(100, new TrainResult(curve, 1).earlyStop().iteration(), "fixed network: lowest loss overall");
-        assertEquals(300, new TrainResult(curve, 1, 200).earlyStop().iteration(), "lowest loss from 200 on");
-        assertEquals(400, new TrainResult(curve, 1, 400).earlyStop().iteration());
-        assertEquals(400, new TrainResult(curve, 1, 1000).earlyStop().iteration(), "nothing settled: the last point");
+        assertEquals(100, new TrainResult(curve, 1, 1, 0).earlyStop().iteration(), "fixed network: lowest loss overall");
+        assertEquals(300, new TrainResult(curve, 1, 1, 200).earlyStop().iteration(), "lowest loss from 200 on");
+        assertEquals(400, new TrainResult(curve, 1, 1, 400).earlyStop().iteration());
+        assertEquals(400, new TrainResult(curve, 1, 1, 1000).earlyStop().iteration(), "nothing settled: the last point");
     }
 
     @Test
